@@ -1,0 +1,217 @@
+"""The task force's actions. Each takes the model, the task force and a number of operations.
+
+Reactive: :func:`raid`, :func:`arrest` (with the reactive preset's kingpin targeting), :func:`website`,
+:func:`licence`. Preventative: :func:`tracing`, :func:`disruption`, :func:`arrest` (brokers and
+facilitators), :func:`cooperation`; :func:`investigation` feeds both. Training is effort spent in
+:class:`~sim.agents.police.PoliceTaskForce` itself. Success always goes through
+:func:`sim.rules.success_probability` with the intelligence, skill and target security at hand.
+"""
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import rules
+from sim.agents.network import BOSS, FACILITATOR_ROLES, MANAGER
+
+if TYPE_CHECKING:
+    from sim.agents.police import PoliceTaskForce
+    from sim.model import ScamEnforcementModel
+
+
+def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
+    """Index drawn with probability proportional to ``weights`` (None if all are zero)."""
+    total = weights.sum()
+    if total <= 0:
+        return None
+    return int(np.searchsorted(np.cumsum(weights), rng.random() * total, side="right").clip(0, len(weights) - 1))
+
+
+def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:
+    p = model.params.police
+    prob = rules.success_probability(
+        intel, tf.skill, security, p.success_max, p.intel_weight, p.skill_weight, model.params.crime.security_protection
+    )
+    return bool(model.rng.random() < prob)
+
+
+def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+    """Raid the most visible compounds at home. A tip-off (leak) empties most of it first."""
+    nets, p, rng = model.nets, model.params.police, model.rng
+    for _ in range(ops):
+        visible = nets.workers * (1.0 - nets.security) * (nets.alive & model.home_mask())
+        i = _pick(visible.astype(float), rng)
+        if i is None:
+            return
+        tipped = rng.random() < p.leak_prob
+        scale = 0.1 if tipped else 1.0
+        model.partner.failures += int(tipped)
+        detained = int(rng.binomial(nets.workers[i], p.raid_find_share * scale))
+        nets.workers[i] -= detained
+        model.events["workers_detained"] += detained
+        staff = int(rng.binomial(nets.staff[i], p.raid_staff_share * scale))
+        nets.staff[i] -= staff
+        model.events["arrests_total"] += staff
+        seized = p.raid_cash_share * scale * nets.dirty[i]
+        nets.dirty[i] -= seized
+        model.seize(seized)
+        down = min(int(nets.websites[i]), int(round(p.raid_websites * scale)))
+        nets.websites[i] -= down
+        model.events["websites_suspended"] += down
+        network = model.network_at[i]
+        found = _arrest_present(model, network, p.raid_member_share * scale)
+        devices = staff + found + (0 if tipped else 1)
+        network.reveal(int(rng.binomial(devices, p.forensic_reveal * tf.skill)), rng)
+        model.add_pressure(i, 1.0, zone_spill=0.2)
+
+
+def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:
+    """Arrest the core members (not the boss) found on site during a raid."""
+    present = [m for m in network.adj if network.role(m) != BOSS and model.rng.random() < share]
+    for m in present:
+        if not network.active:
+            break
+        model.arrest_member(network, m)
+    return len(present)
+
+
+def arrest(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True) -> None:
+    """Intelligence-led arrests: ``rule`` picks the target among what the task force knows."""
+    for _ in range(ops):
+        if rule == "recruiter":
+            _arrest_recruiter(model, tf)
+            continue
+        target = choose_member(model, rule, home)
+        if target is None:
+            return
+        network, member = target
+        i = network.slot
+        if _success(model, tf, model.intel[i], model.nets.security[i]):
+            model.arrest_member(network, member)
+            if network.active:
+                network.reveal(int(model.rng.binomial(2, tf.skill)), model.rng)
+            model.add_pressure(i, 0.5)
+        else:
+            model.add_pressure(i, 0.2)
+
+
+def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
+    """``(network, member)`` targeted by ``rule`` among known members, or None if nobody is known.
+
+    kingpin: the boss (or the highest-ranking known member) of a network chosen by its harm;
+    broker: the known non-boss member with the highest betweenness; random: any known member.
+    """
+    nets, rng = model.nets, model.rng
+    zone_ok = model.home_mask() if home else ~model.home_mask()
+    known_any = model.known_count > 0
+    weights = np.where(nets.alive & zone_ok & known_any, nets.revenue + 1.0, 0.0)
+    i = _pick(weights, rng)
+    if i is None:
+        return None
+    network = model.network_at[i]
+    known = network.known_members()
+    if rule == "kingpin":
+        rank = {BOSS: 0, MANAGER: 1}
+        member = min(known, key=lambda m: (rank.get(network.role(m), 2), m))
+    elif rule == "broker":
+        brokers = [m for m in known if network.role(m) != BOSS] or known
+        bc = network.betweenness()
+        member = max(brokers, key=lambda m: (bc[m], network.role(m) in FACILITATOR_ROLES, -m))
+    else:
+        member = known[int(rng.integers(len(known)))]
+    return network, member
+
+
+def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> bool:
+    """Go after the most visible recruiter; arrest if the operation succeeds."""
+    rec = model.recruiters
+    j = _pick(rec.visibility * rec.alive, model.rng)
+    if j is None:
+        return False
+    if not _success(model, tf, float(rec.visibility[j]), 0.0):
+        return False
+    model.arrest_recruiter(j)
+    net = int(rec.net[j])
+    if model.nets.alive[net]:
+        model.network_at[net].reveal(int(model.rng.binomial(1, tf.skill)), model.rng)
+        model.add_pressure(net, 0.2)
+    return True
+
+
+def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+    """Suspend scam and gambling websites of networks at home (hidden ones are harder to find)."""
+    nets, rng = model.nets, model.rng
+    protection = model.params.crime.security_protection
+    for _ in range(ops):
+        weights = nets.websites * (1.0 - protection * nets.security) * (nets.alive & model.home_mask())
+        i = _pick(weights.astype(float), rng)
+        if i is None:
+            return
+        nets.websites[i] -= 1
+        model.events["websites_suspended"] += 1
+        model.add_pressure(i, 0.02)
+
+
+def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+    """Inspect domestic companies and revoke licences with irregularities (more layers hide them)."""
+    sh, rng, p = model.shells, model.rng, model.params
+    for _ in range(ops):
+        s = _pick((sh.alive & ~sh.offshore).astype(float), rng)
+        if s is None:
+            return
+        owner = int(sh.net[s])
+        prob = p.police.success_max * (1.0 - p.crime.security_protection * model.nets.security[owner])
+        if rng.random() < prob * min(1.0, 2.0 / sh.opacity[s]):
+            model.revoke_shell(s, seize=False)
+            model.add_pressure(owner, 0.1)
+
+
+def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+    """Investigate the most harmful networks at home: each success reveals one member."""
+    nets, rng = model.nets, model.rng
+    for _ in range(ops):
+        i = _pick(np.where(nets.alive & model.home_mask(), nets.revenue + 1.0, 0.0), rng)
+        if i is None:
+            return
+        if _success(model, tf, model.intel[i], nets.security[i]):
+            model.network_at[i].reveal(1, rng)
+
+
+def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+    """Follow the money: trace a company, freeze its balance, cut the channel, reveal its launderer."""
+    sh, nets, rng = model.shells, model.nets, model.rng
+    assistance = model.params.partner.mla_prob * model.partner.trust
+    for _ in range(ops):
+        s = _pick(sh.alive * (0.2 + model.intel[sh.net]) / sh.opacity, rng)
+        if s is None:
+            return
+        owner = int(sh.net[s])
+        factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
+        if _success(model, tf, model.intel[owner], nets.security[owner]) and rng.random() < factor * 2.0:
+            model.revoke_shell(s, seize=True)
+            network = model.network_at[owner]
+            for m in network.adj:
+                if network.role(m) in FACILITATOR_ROLES[:1]:
+                    model.members.known[m] = True
+            network.reveal(int(rng.binomial(2, tf.skill)), rng)
+            model.add_pressure(owner, 0.5)
+
+
+def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+    """Disrupt recruitment: arrest recruiters, take their fake ads down, raise public awareness."""
+    rec, p = model.recruiters, model.params.police
+    for _ in range(ops):
+        model.awareness = min(model.awareness + p.awareness_gain * (1.0 - model.awareness), 1.0)
+        if _arrest_recruiter(model, tf):
+            continue
+        j = _pick(rec.visibility * rec.alive, model.rng)
+        if j is not None:
+            rec.blocked_until[j] = model.week + p.ad_takedown_weeks
+
+
+def cooperation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str) -> None:
+    """Liaison with the partner: intelligence sharing, joint operations abroad, legal assistance."""
+    for _ in range(ops):
+        model.partner.share_intelligence()
+        model.partner.joint_operation(tf, rule)
+        model.partner.legal_assistance()

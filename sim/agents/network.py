@@ -1,0 +1,222 @@
+"""ScamNetwork: an organised-crime group running a compound, with its internal member graph.
+
+Homogeneous per-network quantities (workers, cash, security, ...) live in ``model.nets`` (a
+:class:`~sim.state.Table`) and are updated for all networks at once by the model; this agent owns
+what is structural: the member graph with roles, and the decisions taken when members are removed.
+"""
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import rules
+
+if TYPE_CHECKING:
+    from sim.model import ScamEnforcementModel
+
+import mesa
+
+BOSS, MANAGER, LAUNDERER, FIXER, IT = 0, 1, 2, 3, 4
+ROLE_NAMES = ("boss", "manager", "launderer", "licence fixer", "IT")
+FACILITATOR_ROLES = (LAUNDERER, FIXER, IT)
+
+
+class ScamNetwork(mesa.Agent):
+    """One network. Its slot ``i`` indexes ``model.nets`` and its members live in ``model.members``."""
+
+    model: "ScamEnforcementModel"
+
+    def __init__(self, model: "ScamEnforcementModel", slot: int) -> None:
+        super().__init__(model)
+        self.slot = slot
+        self.adj: dict[int, set[int]] = {}
+        self.efficiency0 = 0.0
+
+    # -- views onto the array state -------------------------------------------------------------------
+    @property
+    def zone(self) -> int:
+        return int(self.model.nets.zone[self.slot])
+
+    @property
+    def abroad(self) -> bool:
+        return self.zone >= self.model.params.world.n_home_zones
+
+    @property
+    def workers(self) -> int:
+        return int(self.model.nets.workers[self.slot])
+
+    @property
+    def websites(self) -> int:
+        return int(self.model.nets.websites[self.slot])
+
+    @property
+    def dirty_cash(self) -> float:
+        return float(self.model.nets.dirty[self.slot])
+
+    @property
+    def security(self) -> float:
+        return float(self.model.nets.security[self.slot])
+
+    @property
+    def decentralisation(self) -> float:
+        return float(self.model.nets.decentral[self.slot])
+
+    @property
+    def oc_linked(self) -> bool:
+        return bool(self.model.nets.oc[self.slot])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.model.nets.alive[self.slot])
+
+    # -- the member graph -----------------------------------------------------------------------------
+    def role(self, member: int) -> int:
+        return int(self.model.members.role[member])
+
+    def members_with(self, role: int) -> list[int]:
+        roles = self.model.members.role
+        return [m for m in self.adj if roles[m] == role]
+
+    def boss(self) -> int | None:
+        bosses = self.members_with(BOSS)
+        return bosses[0] if bosses else None
+
+    def build(self, managers: int, facilitators: int) -> None:
+        """Create the boss, managers and facilitators (at least one of each skill) and link them."""
+        self.add_member(BOSS)
+        for _ in range(managers):
+            self.add_member(MANAGER)
+        roles = list(FACILITATOR_ROLES)
+        extra = self.model.rng.choice(FACILITATOR_ROLES, size=max(facilitators - 3, 0))
+        for role in roles + [int(r) for r in extra]:
+            self.add_member(role)
+        self.efficiency0 = rules.global_efficiency(self.adj)
+        self.refresh_structure()
+
+    def add_member(self, role: int) -> int:
+        """Add a member and tie it in: decentralised networks link managers to each other, centralised
+        ones to the boss; facilitators hang off a manager (or the boss)."""
+        model, d = self.model, self.decentralisation
+        m = int(model.members.add(1, net=self.slot, role=role, alive=True)[0])
+        others = list(self.adj)
+        self.adj[m] = set()
+        boss = self.boss() if role != BOSS else None
+        managers = self.members_with(MANAGER)
+        ties: set[int] = set()
+        if role == BOSS:
+            ties.update(x for x in others if model.members.role[x] == MANAGER)
+        elif role == MANAGER:
+            ties.update(x for x in managers if x != m and model.rng.random() < 0.2 + 0.6 * d)
+            if boss is not None and (not ties or model.rng.random() < 1.0 - 0.6 * d):
+                ties.add(boss)
+        else:
+            anchors = [x for x in managers if x != m] or ([boss] if boss is not None else [])
+            if anchors:
+                ties.add(int(model.rng.choice(anchors)))
+            if boss is not None and model.rng.random() < 0.5 * (1.0 - d):
+                ties.add(boss)
+        if not ties and others:
+            ties.add(int(model.rng.choice(others)))
+        for x in ties:
+            self.adj[m].add(x)
+            self.adj[x].add(m)
+        return m
+
+    def remove_member(self, member: int) -> None:
+        """Take a member out of the graph (arrest); stranded members re-attach to the best-linked one."""
+        for x in self.adj.pop(member):
+            self.adj[x].discard(member)
+        self.model.members.alive[member] = False
+        self._reconnect()
+
+    def _reconnect(self) -> None:
+        if not self.adj:
+            return
+        hub = max(self.adj, key=lambda v: (len(self.adj[v]), -v))
+        for v in [v for v, ns in self.adj.items() if not ns and v != hub]:
+            self.adj[v].add(hub)
+            self.adj[hub].add(v)
+
+    def refresh_structure(self) -> None:
+        """Recompute the cached graph measures and capabilities after the graph changed."""
+        nets, p, i = self.model.nets, self.model.params, self.slot
+        eff = rules.global_efficiency(self.adj)
+        nets.efficiency[i] = eff
+        nets.graph_ratio[i] = eff / self.efficiency0 if self.efficiency0 > 0 else 0.0
+        roles = {self.role(m) for m in self.adj}
+        nets.has_launderer[i] = LAUNDERER in roles
+        nets.has_fixer[i] = FIXER in roles
+        nets.has_it[i] = IT in roles
+        nets.launder_mult[i] = 1.0 if LAUNDERER in roles else p.laundering.no_launderer_capacity
+        self._betweenness: dict[int, float] | None = None
+
+    def betweenness(self) -> dict[int, float]:
+        """Betweenness of each member, cached until the graph changes."""
+        if getattr(self, "_betweenness", None) is None:
+            self._betweenness = rules.betweenness(self.adj)
+        return self._betweenness  # type: ignore[return-value]
+
+    # -- events -----------------------------------------------------------------------------------------
+    def lose_member(self, member: int) -> str:
+        """A member is arrested: update the graph and, if it was the boss, decide what follows.
+
+        Returns what happened: ``"member"``, ``"promote"``, ``"split"`` or ``"dissolve"``.
+        """
+        was_boss = self.role(member) == BOSS
+        self.remove_member(member)
+        if not was_boss:
+            self.refresh_structure()
+            return "member"
+        p = self.model.params.adaptation
+        outcome = rules.succession(
+            self.decentralisation, len(self.members_with(MANAGER)), p.split_prob, p.dissolve_prob, self.model.rng
+        )
+        if outcome == "dissolve":
+            self.model.dissolve(self)
+            return outcome
+        if outcome == "split":
+            self.model.split(self)
+        self.promote()
+        return outcome
+
+    def promote(self) -> None:
+        """The best-connected manager becomes boss; the network is disrupted during succession."""
+        managers = self.members_with(MANAGER)
+        if not managers:
+            self.model.dissolve(self)
+            return
+        heir = max(managers, key=lambda v: (len(self.adj[v]), -v))
+        self.model.members.role[heir] = BOSS
+        nets = self.model.nets
+        nets.disrupted_until[self.slot] = self.model.week + self.model.params.adaptation.succession_weeks
+        self.refresh_structure()
+
+    def fill_vacancies(self, managers: int, facilitators: int) -> None:
+        """Recruit replacement members (drawn by the model at the role's replacement rate)."""
+        for _ in range(managers):
+            self.add_member(MANAGER)
+        present = {self.role(m) for m in self.adj}
+        missing = [r for r in FACILITATOR_ROLES if r not in present] or list(FACILITATOR_ROLES)
+        for k in range(facilitators):
+            self.add_member(missing[k % len(missing)])
+        self.refresh_structure()
+
+    def known_members(self) -> list[int]:
+        known = self.model.members.known
+        return [m for m in self.adj if known[m]]
+
+    def reveal(self, count: int, rng: np.random.Generator, near_known: bool = True) -> int:
+        """Reveal up to ``count`` unknown members, preferring neighbours of known ones (insulated bosses
+        are found through their contacts). Returns how many were revealed."""
+        known = self.model.members.known
+        revealed = 0
+        for _ in range(count):
+            frontier = {w for m in self.adj if known[m] for w in self.adj[m] if not known[w]}
+            pool = sorted(frontier) if (near_known and frontier) else [m for m in self.adj if not known[m]]
+            if not near_known or not frontier:
+                pool = [m for m in pool if self.role(m) != BOSS] or pool
+            if not pool:
+                break
+            known[int(rng.choice(pool))] = True
+            revealed += 1
+        return revealed

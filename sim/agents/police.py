@@ -1,0 +1,71 @@
+"""PoliceTaskForce: the national cyber-crime task force, its staff, skill and weekly effort."""
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim import rules, strategies
+from sim.agents import actions
+
+if TYPE_CHECKING:
+    from sim.model import ScamEnforcementModel
+
+#: Action name -> (function, cost field in ``Params.police``). Training is handled by the task force.
+ACTION_TABLE = {
+    "raid": (actions.raid, "raid_cost"),
+    "website": (actions.website, "website_cost"),
+    "licence": (actions.licence, "licence_cost"),
+    "investigation": (actions.investigation, "investigation_cost"),
+    "tracing": (actions.tracing, "tracing_cost"),
+    "disruption": (actions.disruption, "disruption_cost"),
+}
+
+
+class PoliceTaskForce(mesa.Agent):
+    """Spends a fixed weekly effort budget as its strategy allocates it; loses and trains skilled staff."""
+
+    model: "ScamEnforcementModel"
+
+    def __init__(self, model: "ScamEnforcementModel") -> None:
+        super().__init__(model)
+        p = model.params.police
+        self.officers = p.officers
+        self.skilled = min(p.skilled_initial, p.officers)
+        self.pipeline = np.zeros(p.training_lag_weeks, dtype=np.int64)  # trainees by weeks to go
+        self.banks: dict[str, float] = dict.fromkeys(strategies.ACTIONS, 0.0)
+        self.strategy = model.params.strategy
+
+    @property
+    def skill(self) -> float:
+        """Investigative and forensic skill in [0, 1) from the skilled staff retained."""
+        return rules.skill_level(self.skilled, self.model.params.police.skill_half)
+
+    def _ops(self, action: str, effort: float, cost: float) -> int:
+        ops, self.banks[action] = rules.operations(self.banks[action], effort, cost)
+        return ops
+
+    def enforce(self, week: int) -> None:
+        """Turn this week's allocation into operations and carry them out."""
+        model, p = self.model, self.model.params.police
+        alloc = strategies.allocation(model.params, week)
+        rule = strategies.targeting(model.params, week)
+        for action, (fn, cost_field) in ACTION_TABLE.items():
+            ops = self._ops(action, alloc[action], getattr(p, cost_field))
+            if ops:
+                fn(model, self, ops)
+        ops = self._ops("arrest", alloc["arrest"], p.arrest_cost)
+        if ops:
+            actions.arrest(model, self, ops, rule)
+        ops = self._ops("cooperation", alloc["cooperation"], p.cooperation_cost)
+        if ops:
+            actions.cooperation(model, self, ops, rule)
+        self.pipeline[-1] += self._ops("training", alloc["training"], p.training_cost)
+
+    def update_staff(self) -> None:
+        """Skilled staff leave at the attrition rate; trainees graduate after the training lag."""
+        p = self.model.params.police
+        self.skilled -= int(rules.binomial_losses(np.array([self.skilled]), p.attrition_rate, self.model.rng)[0])
+        self.skilled = min(self.skilled + int(self.pipeline[0]), self.officers)
+        self.pipeline = np.roll(self.pipeline, -1)
+        self.pipeline[-1] = 0

@@ -1,0 +1,160 @@
+"""Named reporters: one function per outcome column, all in :data:`REPORTERS` (STYLE.md point 8).
+
+Each reporter takes the model after a week's step and returns one number. Event counts are for that
+week; stocks are the state at the end of it. :func:`summarize` turns a run's weekly table into the
+per-run summary used by sweeps and figures.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim import strategies
+
+if TYPE_CHECKING:
+    from sim.model import ScamEnforcementModel
+
+Reporter = Callable[["ScamEnforcementModel"], float]
+
+
+def week(m: "ScamEnforcementModel") -> float:
+    return m.week
+
+
+def harm_usd(m: "ScamEnforcementModel") -> float:
+    """Victim losses this week, USD."""
+    return m.harm
+
+
+def active_networks(m: "ScamEnforcementModel") -> float:
+    return float(m.nets.alive.sum())
+
+
+def networks_abroad(m: "ScamEnforcementModel") -> float:
+    return float((m.nets.alive & ~m.home_mask()).sum())
+
+
+def workers(m: "ScamEnforcementModel") -> float:
+    return float(m.nets.workers[m.nets.alive].sum())
+
+
+def recruiters_active(m: "ScamEnforcementModel") -> float:
+    return float(m.recruiters.alive.sum())
+
+
+def shell_companies_active(m: "ScamEnforcementModel") -> float:
+    return float(m.shells.alive.sum())
+
+
+def websites_active(m: "ScamEnforcementModel") -> float:
+    return float(m.nets.websites[m.nets.alive].sum())
+
+
+def proceeds_usd(m: "ScamEnforcementModel") -> float:
+    """Criminal proceeds this week: victim losses less the intermediaries' cut, USD."""
+    return float(m.nets.revenue.sum())
+
+
+def laundered_usd(m: "ScamEnforcementModel") -> float:
+    """Clean money out of the shell companies this week (cumulative ledger difference), USD."""
+    return m.ledger["laundered"] - m.laundered_before
+
+
+def intelligence_mean(m: "ScamEnforcementModel") -> float:
+    """Mean share of core members known to the task force, over active networks."""
+    alive = m.nets.alive
+    return float(m.intel[alive].mean()) if alive.any() else 0.0
+
+
+def skilled_officers(m: "ScamEnforcementModel") -> float:
+    return float(m.task_force.skilled)
+
+
+def partner_trust(m: "ScamEnforcementModel") -> float:
+    return float(m.partner.trust)
+
+
+def network_efficiency_mean(m: "ScamEnforcementModel") -> float:
+    """Mean global efficiency (Latora & Marchiori) of the active networks' member graphs."""
+    alive = m.nets.alive
+    return float(m.nets.efficiency[alive].mean()) if alive.any() else 0.0
+
+
+def initial_networks_active(m: "ScamEnforcementModel") -> float:
+    """How many of the networks active when enforcement began are still operating."""
+    return float(m.nets.alive[m.initial].sum()) if len(m.initial) else float(m.nets.alive.sum())
+
+
+def oc_linked_share(m: "ScamEnforcementModel") -> float:
+    alive = m.nets.alive
+    return float(m.nets.oc[alive].mean()) if alive.any() else 0.0
+
+
+def security_mean(m: "ScamEnforcementModel") -> float:
+    alive = m.nets.alive
+    return float(m.nets.security[alive].mean()) if alive.any() else 0.0
+
+
+def dirty_cash_usd(m: "ScamEnforcementModel") -> float:
+    """Unlaundered cash held by networks and in shell companies at the end of the week, USD."""
+    return float(m.nets.dirty[m.nets.alive].sum() + m.shells.balance.sum())
+
+
+def awareness(m: "ScamEnforcementModel") -> float:
+    return float(m.awareness)
+
+
+def prevention_share(m: "ScamEnforcementModel") -> float:
+    return strategies.prevention_share(m.params, m.week)
+
+
+def _event(name: str) -> Reporter:
+    def report(m: "ScamEnforcementModel") -> float:
+        return float(m.events[name])
+
+    report.__name__ = name
+    report.__doc__ = f"Count or amount of {name.replace('_', ' ')} this week."
+    return report
+
+
+_EVENT_COLUMNS = (
+    "new_recruits", "arrests_total", "arrests_bosses", "arrests_facilitators", "arrests_recruiters",
+    "workers_detained", "licenses_revoked", "websites_suspended", "assets_seized_usd", "networks_dissolved",
+    "networks_entered", "networks_split", "relocations",
+)  # fmt: skip
+
+REPORTERS: dict[str, Reporter] = {
+    "week": week, "harm_usd": harm_usd, "active_networks": active_networks, "networks_abroad": networks_abroad,
+    "workers": workers, "recruiters_active": recruiters_active, "shell_companies_active": shell_companies_active,
+    "websites_active": websites_active, **{name: _event(name) for name in _EVENT_COLUMNS},
+    "proceeds_usd": proceeds_usd, "laundered_usd": laundered_usd, "intelligence_mean": intelligence_mean,
+    "skilled_officers": skilled_officers, "partner_trust": partner_trust,
+    "network_efficiency_mean": network_efficiency_mean, "initial_networks_active": initial_networks_active,
+    "oc_linked_share": oc_linked_share, "security_mean": security_mean, "dirty_cash_usd": dirty_cash_usd,
+    "awareness": awareness, "prevention_share": prevention_share,
+}  # fmt: skip
+
+#: Columns whose weekly values add up over a run (the rest are stocks or levels).
+FLOW_COLUMNS = ("harm_usd", "proceeds_usd", "laundered_usd", *_EVENT_COLUMNS)
+
+
+def summarize(frame: pd.DataFrame) -> dict[str, float]:
+    """Per-run summary of a weekly table: totals of every flow, the final and mean of every stock.
+
+    Keys: ``<flow>`` (total over the run), ``<stock>_final``, ``<stock>_mean``, plus
+    ``harm_usd_last_year`` (the last 52 weeks' harm) and ``weeks``.
+    """
+    out: dict[str, float] = {"weeks": float(len(frame))}
+    for col in frame.columns:
+        if col == "week":
+            continue
+        values = frame[col].to_numpy(dtype=float)
+        if col in FLOW_COLUMNS:
+            out[col] = float(values.sum())
+        else:
+            out[f"{col}_final"] = float(values[-1]) if len(values) else float("nan")
+            out[f"{col}_mean"] = float(values.mean()) if len(values) else float("nan")
+    out["harm_usd_last_year"] = float(np.sum(frame["harm_usd"].to_numpy()[-52:]))
+    return out

@@ -1,0 +1,276 @@
+"""The model's mechanisms as pure functions: arrays or scalars (and an explicit ``rng``) in, values out.
+
+Money is in US dollars, time in weeks. Each function states the formula and where it comes from;
+``tests/unit/test_rules.py`` checks each against a value computed by hand.
+"""
+
+from collections import deque
+from collections.abc import Mapping, Set
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+Adjacency = Mapping[int, Set[int]]
+
+# --- 1. scam operations ----------------------------------------------------------------------------
+
+
+def victim_losses(
+    workers: FloatArray,
+    websites: FloatArray,
+    workers_per_website: float,
+    revenue_per_worker: float,
+    efficiency: FloatArray,
+) -> FloatArray:
+    """Weekly victim losses per network: ``r * min(workers, websites * w) * efficiency``.
+
+    Workers need websites to reach victims (one website keeps ``w`` workers busy); ``r`` is the
+    revenue per busy worker (USIP 2024: $12.5 bn a year over about 100,000 workers).
+    """
+    busy = np.minimum(workers, websites * workers_per_website)
+    return revenue_per_worker * busy * efficiency
+
+
+def operating_efficiency(
+    graph_ratio: FloatArray, security: FloatArray, security_cost: float, location: FloatArray
+) -> FloatArray:
+    """Revenue efficiency: structure x (1 - cost x security) x location/disruption factor.
+
+    The security term is the efficiency-security trade-off (Morselli & Petit 2007): a network
+    under pressure hides, and hiding costs output.
+    """
+    return np.clip(graph_ratio, 0.0, 1.25) * (1.0 - security_cost * security) * location
+
+
+# --- 2. laundering ---------------------------------------------------------------------------------
+
+
+def laundering_inflow(
+    dirty: FloatArray, owner: IntArray, shell_capacity: FloatArray, n_networks: int
+) -> tuple[FloatArray, FloatArray]:
+    """Move dirty cash into each network's shell companies (fan-in), up to their capacity.
+
+    Returns ``(taken_per_network, inflow_per_shell)``; each shell gets a share of its owner's
+    transfer in proportion to its capacity. Conserves money: ``taken.sum() == inflow.sum()``.
+    """
+    cap_net = np.bincount(owner, weights=shell_capacity, minlength=n_networks)
+    taken = np.minimum(dirty, cap_net)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(cap_net[owner] > 0, shell_capacity / cap_net[owner], 0.0)
+    return taken, taken[owner] * share
+
+
+def layering(
+    balance: FloatArray, release_rate: float, base_fee: float, layer_fee: float, opacity: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Layer a share of each shell's balance out as clean money: returns ``(clean, fees)``.
+
+    The fee grows with layering depth: ``base + layer_fee * opacity`` (base 33 bp: Griffin & Mei 2024).
+    ``clean + fees`` equals the released amount ``release_rate * balance``.
+    """
+    released = balance * release_rate
+    fee = np.minimum(base_fee + layer_fee * opacity, 1.0)
+    fees = released * fee
+    return released - fees, fees
+
+
+def pay_costs(clean: FloatArray, cost: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Pay running costs from clean funds: returns ``(paid, solvency)``, solvency = paid / cost in [0, 1]."""
+    paid = np.minimum(np.maximum(clean, 0.0), cost)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        solvency = np.where(cost > 0, paid / cost, 1.0)
+    return paid, solvency
+
+
+# --- 3. recruitment --------------------------------------------------------------------------------
+
+
+def lure_probability(success_rate: float, awareness: float, pool: float, pool_size: float) -> float:
+    """Chance one contact is lured: base rate, cut by awareness and by depletion of the pool."""
+    if pool_size <= 0:
+        return 0.0
+    return success_rate * (1.0 - awareness) * min(pool / pool_size, 1.0)
+
+
+def recruits(demand: FloatArray, supply: FloatArray, rng: np.random.Generator) -> IntArray:
+    """New workers per network: Poisson draws of the recruiters' supply, capped by the network's demand."""
+    return np.minimum(rng.poisson(np.maximum(supply, 0.0)), np.floor(np.maximum(demand, 0.0))).astype(np.int64)
+
+
+def worker_demand(capacity: FloatArray, workers: FloatArray, solvency: FloatArray) -> FloatArray:
+    """Workers wanted: a network fills its compound only as far as it can pay (``capacity x solvency``)."""
+    return np.maximum(capacity * solvency - workers, 0.0)
+
+
+def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
+    """Independent losses from each count at a weekly rate (worker exits, attrition, replacement)."""
+    return rng.binomial(np.maximum(counts, 0), np.clip(rate, 0.0, 1.0)).astype(np.int64)
+
+
+def pool_update(pool: float, recruited: float, pool_size: float, replenish: float) -> float:
+    """The vulnerable pool loses recruits and recovers toward its size at rate ``replenish``."""
+    pool = max(pool - recruited, 0.0)
+    return pool + replenish * (pool_size - pool)
+
+
+# --- 4. criminal adaptation ------------------------------------------------------------------------
+
+
+def perceived_risk(pressure: FloatArray, k: float) -> FloatArray:
+    """Perceived risk of arrest ``P = 1 - exp(-k * pressure)`` (Epstein 2002)."""
+    return 1.0 - np.exp(-k * pressure)
+
+
+def security_update(security: FloatArray, risk: FloatArray, gain: float, decay: float) -> FloatArray:
+    """Security rises toward 1 with risk and relaxes slowly without it (Morselli & Petit 2007)."""
+    new = security + gain * risk * (1.0 - security) - decay * (1.0 - risk) * security
+    return np.clip(new, 0.0, 1.0)
+
+
+def succession(
+    decentralisation: float, managers: int, split_prob: float, dissolve_prob: float, rng: np.random.Generator
+) -> str:
+    """What a network does after losing its boss: ``"promote"``, ``"split"`` or ``"dissolve"``.
+
+    No manager left means dissolution. A centralised network (low decentralisation) dissolves with
+    probability ``dissolve_prob * (1 - d)``; with two or more managers it splits into factions with
+    probability ``split_prob`` (Calderón et al. 2015); otherwise a manager is promoted.
+    """
+    if managers == 0:
+        return "dissolve"
+    u = rng.random()
+    p_dissolve = dissolve_prob * (1.0 - decentralisation)
+    if u < p_dissolve:
+        return "dissolve"
+    if managers >= 2 and u < p_dissolve + split_prob * (1.0 - p_dissolve):
+        return "split"
+    return "promote"
+
+
+def relocation_choice(
+    risk: FloatArray, abroad: NDArray[np.bool_], threshold: float, prob: float, abroad_prob: float,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:  # fmt: skip
+    """Which networks move this week, and which of the movers go abroad.
+
+    Networks whose perceived risk is above the threshold move with weekly probability ``prob``
+    (UNODC 2025: crackdowns displace compounds). A share ``abroad_prob`` of movers at home cross
+    the border, the rest change zone; movers abroad (pressed by joint operations) come home.
+    """
+    move = (risk > threshold) & (rng.random(risk.shape) < prob)
+    go_abroad = move & ~abroad & (rng.random(risk.shape) < abroad_prob)
+    return move, go_abroad
+
+
+def entry_expected(rate: float, margin: float, active: float, market: float) -> float:
+    """Expected new groups per week: ``rate x margin x (1 - active / market)``, zero when unprofitable."""
+    return rate * max(margin, 0.0) * max(1.0 - active / market, 0.0)
+
+
+def replacement_draws(missing: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
+    """How many missing items (websites, companies, members) are replaced this week."""
+    return binomial_losses(missing, rate, rng)
+
+
+# --- 5. enforcement --------------------------------------------------------------------------------
+
+
+def success_probability(
+    intel: FloatArray | float, skill: float, security: FloatArray | float, success_max: float,
+    intel_weight: float, skill_weight: float, protection: float,
+) -> FloatArray | float:  # fmt: skip
+    """Chance an operation succeeds: ``s_max (1 - exp(-(a I + b K))) (1 - p S)``.
+
+    Intelligence ``I`` and skill ``K`` (both in [0, 1]) raise it with diminishing returns
+    (Manzi & Calderoni 2024); the target's security ``S`` lowers it.
+    """
+    base = 1.0 - np.exp(-(intel_weight * np.asarray(intel) + skill_weight * skill))
+    return success_max * base * (1.0 - protection * np.asarray(security))
+
+
+def tracing_factor(opacity: float, offshore: bool, legal_assistance: float) -> float:
+    """Extra difficulty of tracing one company: ``1 / opacity`` layers, times the chance of legal
+    assistance abroad when the company is offshore."""
+    factor = 1.0 / max(opacity, 1.0)
+    return factor * legal_assistance if offshore else factor
+
+
+def operations(bank: float, effort: float, cost: float) -> tuple[int, float]:
+    """Turn effort into whole operations, carrying the remainder to next week: ``(ops, new_bank)``."""
+    bank += effort
+    ops = int(bank // cost)
+    return ops, bank - ops * cost
+
+
+def skill_level(skilled: float, half: float) -> float:
+    """Forensic and investigative skill in [0, 1): ``skilled / (skilled + half)``."""
+    return skilled / (skilled + half)
+
+
+def trust_update(trust: float, successes: int, failures: int, gain: float, loss: float) -> float:
+    """Partner trust: each joint success closes ``gain`` of the gap to 1, each leak or failure
+    removes ``loss`` of the trust held."""
+    for _ in range(successes):
+        trust += gain * (1.0 - trust)
+    for _ in range(failures):
+        trust -= loss * trust
+    return min(max(trust, 0.0), 1.0)
+
+
+# --- graph measures of a network's member graph -----------------------------------------------------
+
+
+def _distances_from(adj: Adjacency, source: int) -> dict[int, int]:
+    dist = {source: 0}
+    queue = deque([source])
+    while queue:
+        v = queue.popleft()
+        for w in adj[v]:
+            if w not in dist:
+                dist[w] = dist[v] + 1
+                queue.append(w)
+    return dist
+
+
+def global_efficiency(adj: Adjacency) -> float:
+    """Latora & Marchiori global efficiency: mean of ``1 / d(i, j)`` over ordered pairs (0 if < 2 nodes).
+
+    The measure Duijn et al. (2014) use for criminal networks' ability to coordinate.
+    """
+    n = len(adj)
+    if n < 2:
+        return 0.0
+    total = 0.0
+    for v in adj:
+        total += sum(1.0 / d for d in _distances_from(adj, v).values() if d > 0)
+    return total / (n * (n - 1))
+
+
+def betweenness(adj: Adjacency) -> dict[int, float]:
+    """Unnormalised betweenness centrality by Brandes' algorithm (undirected, each pair once)."""
+    score = dict.fromkeys(adj, 0.0)
+    for s in adj:
+        order, preds = [], {v: [] for v in adj}
+        sigma = dict.fromkeys(adj, 0.0)
+        sigma[s] = 1.0
+        dist = {s: 0}
+        queue = deque([s])
+        while queue:
+            v = queue.popleft()
+            order.append(v)
+            for w in adj[v]:
+                if w not in dist:
+                    dist[w] = dist[v] + 1
+                    queue.append(w)
+                if dist[w] == dist[v] + 1:
+                    sigma[w] += sigma[v]
+                    preds[w].append(v)
+        delta = dict.fromkeys(adj, 0.0)
+        for w in reversed(order):
+            for v in preds[w]:
+                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w])
+            if w != s:
+                score[w] += delta[w]
+    return {v: b / 2.0 for v, b in score.items()}

@@ -1,0 +1,34 @@
+"""``run(params, seed, weeks)``: one simulation, returned as a tidy weekly table."""
+
+import numpy as np
+import pandas as pd
+
+from sim.model import ScamEnforcementModel
+from sim.observe import REPORTERS
+from sim.params import Params
+
+
+def run(params: Params | None = None, seed: int = 0, weeks: int | None = None) -> pd.DataFrame:
+    """Run burn-in then ``weeks`` weeks (default ``params.weeks``) of enforcement.
+
+    Returns one row per week after burn-in (``week`` = 1..weeks) with the columns of
+    :data:`sim.observe.REPORTERS`. The same ``(params, seed)`` gives an identical frame.
+    """
+    params = params if params is not None else Params()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed: expected an integer, got {seed!r}")
+    weeks = params.weeks if weeks is None else weeks
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise ValueError(f"weeks: expected a positive whole number, got {weeks!r}")
+    model = ScamEnforcementModel(params, int(seed))
+    for _ in range(params.burn_in_weeks):
+        model.step()
+    table = np.empty((weeks, len(REPORTERS)))
+    reporters = list(REPORTERS.values())
+    for w in range(weeks):
+        model.laundered_before = model.ledger["laundered"]
+        model.step()
+        table[w] = [r(model) for r in reporters]
+    frame = pd.DataFrame(table, columns=list(REPORTERS))
+    frame["week"] = frame["week"].astype(np.int64)
+    return frame
