@@ -151,11 +151,13 @@ class ScamEnforcementModel(mesa.Model):
         needed = np.ceil(n.workers / p.crime.workers_per_website).astype(np.int64)
         rate = p.crime.website_replace_rate * np.where(n.has_it, 1.0, p.crime.no_it_rebuild)
         new_sites = rules.replacement_draws(np.maximum(needed - n.websites, 0) * n.alive, rate, rng)
+        new_sites = np.minimum(new_sites, rules.affordable(n.clean, p.crime.website_cost_usd))
         n.websites += new_sites
         n.clean -= new_sites * p.crime.website_cost_usd
         owned = np.bincount(self.shells.net[self.shells.alive], minlength=len(n))
         gap = np.maximum(n.shells_target - owned, 0) * (n.alive & n.has_fixer)
         new_shells = rules.replacement_draws(gap, p.laundering.shell_replace_rate, rng)
+        new_shells = np.minimum(new_shells, rules.affordable(n.clean, p.laundering.shell_cost_usd))
         n.clean -= new_shells * p.laundering.shell_cost_usd
         world.spawn_shells(self, np.repeat(np.arange(len(n)), new_shells))
 

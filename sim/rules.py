@@ -84,6 +84,13 @@ def pay_costs(clean: FloatArray, cost: FloatArray) -> tuple[FloatArray, FloatArr
     return paid, solvency
 
 
+def affordable(clean: FloatArray, unit_cost: float) -> IntArray:
+    """How many items at ``unit_cost`` each network can pay for from its clean funds."""
+    if unit_cost <= 0:
+        return np.full(clean.shape, np.iinfo(np.int64).max // 2, dtype=np.int64)
+    return np.floor(np.maximum(clean, 0.0) / unit_cost).astype(np.int64)
+
+
 # --- 3. recruitment --------------------------------------------------------------------------------
 
 
@@ -106,7 +113,8 @@ def worker_demand(capacity: FloatArray, workers: FloatArray, solvency: FloatArra
 
 def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
     """Independent losses from each count at a weekly rate (worker exits, attrition, replacement)."""
-    return rng.binomial(np.maximum(counts, 0), np.clip(rate, 0.0, 1.0)).astype(np.int64)
+    rate = min(max(rate, 0.0), 1.0) if isinstance(rate, float) else np.minimum(np.maximum(rate, 0.0), 1.0)
+    return rng.binomial(np.maximum(counts, 0), rate).astype(np.int64)
 
 
 def pool_update(pool: float, recruited: float, pool_size: float, replenish: float) -> float:

@@ -40,8 +40,9 @@ def recruiter_table() -> Table:
 
 def shell_table() -> Table:
     return Table(
-        alive=np.bool_, net=np.int64, opacity=np.float64, balance=np.float64, offshore=np.bool_, capacity=np.float64
-    )
+        alive=np.bool_, net=np.int64, opacity=np.float64, balance=np.float64, offshore=np.bool_,
+        capacity=np.float64, known=np.bool_,
+    )  # fmt: skip
 
 
 def _beta_around(mean: float, rng: np.random.Generator, size: int, concentration: float = 8.0) -> np.ndarray:

@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
     """Index drawn with probability proportional to ``weights`` (None if all are zero)."""
-    total = weights.sum()
+    cumulative = np.cumsum(weights)
+    total = cumulative[-1] if len(cumulative) else 0.0
     if total <= 0:
         return None
-    return int(np.searchsorted(np.cumsum(weights), rng.random() * total, side="right").clip(0, len(weights) - 1))
+    return min(int(np.searchsorted(cumulative, rng.random() * total, side="right")), len(weights) - 1)
 
 
 def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:
@@ -45,7 +46,6 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None
             return
         tipped = rng.random() < p.leak_prob
         scale = 0.1 if tipped else 1.0
-        model.partner.failures += int(tipped)
         detained = int(rng.binomial(nets.workers[i], p.raid_find_share * scale))
         nets.workers[i] -= detained
         model.events["workers_detained"] += detained
@@ -60,9 +60,23 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None
         model.events["websites_suspended"] += down
         network = model.network_at[i]
         found = _arrest_present(model, network, p.raid_member_share * scale)
+        if not tipped:
+            nets.disrupted_until[i] = max(nets.disrupted_until[i], model.week + p.raid_disruption_weeks)
         devices = staff + found + (0 if tipped else 1)
-        network.reveal(int(rng.binomial(devices, p.forensic_reveal * tf.skill)), rng)
+        forensics(model, network, int(rng.binomial(devices, p.forensic_reveal * tf.skill)))
         model.add_pressure(i, 1.0, zone_spill=0.2)
+
+
+def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
+    """Each lead from seized devices reveals a member and, with even odds, one of the network's companies."""
+    if not network.active or leads <= 0:
+        return
+    network.reveal(leads, model.rng)
+    sh = model.shells
+    hidden = np.flatnonzero(sh.alive & ~sh.known & (sh.net == network.slot))
+    if len(hidden):
+        k = min(len(hidden), int(model.rng.binomial(leads, 0.5)))
+        sh.known[model.rng.choice(hidden, k, replace=False)] = True
 
 
 def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:
@@ -139,17 +153,18 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
 
 
 def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
-    """Suspend scam and gambling websites of networks at home (hidden ones are harder to find)."""
+    """Suspend scam and gambling websites of networks at home, found in proportion to how many each
+    runs and how little it hides; all of the week's takedowns are drawn at once."""
     nets, rng = model.nets, model.rng
     protection = model.params.crime.security_protection
-    for _ in range(ops):
-        weights = nets.websites * (1.0 - protection * nets.security) * (nets.alive & model.home_mask())
-        i = _pick(weights.astype(float), rng)
-        if i is None:
-            return
-        nets.websites[i] -= 1
-        model.events["websites_suspended"] += 1
-        model.add_pressure(i, 0.02)
+    weights = nets.websites * (1.0 - protection * nets.security) * (nets.alive & model.home_mask())
+    total = weights.sum()
+    if total <= 0:
+        return
+    hits = np.minimum(rng.multinomial(ops, weights / total), nets.websites)
+    nets.websites -= hits
+    model.events["websites_suspended"] += int(hits.sum())
+    nets.pressure += 0.02 * hits
 
 
 def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
@@ -178,23 +193,29 @@ def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int
 
 
 def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
-    """Follow the money: trace a company, freeze its balance, cut the channel, reveal its launderer."""
-    sh, nets, rng = model.shells, model.nets, model.rng
+    """Follow the money: trace a company, freeze its balance, cut the channel, reveal its launderer
+    and, through its transactions, sibling companies. Companies already known are far easier."""
+    sh, nets, rng, p = model.shells, model.nets, model.rng, model.params.police
     assistance = model.params.partner.mla_prob * model.partner.trust
     for _ in range(ops):
-        s = _pick(sh.alive * (0.2 + model.intel[sh.net]) / sh.opacity, rng)
+        s = _pick(sh.alive * (p.cold_trace_factor + sh.known) * (0.2 + model.intel[sh.net]) / sh.opacity, rng)
         if s is None:
             return
         owner = int(sh.net[s])
         factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
+        factor *= 1.0 if sh.known[s] else p.cold_trace_factor
         if _success(model, tf, model.intel[owner], nets.security[owner]) and rng.random() < factor * 2.0:
             model.revoke_shell(s, seize=True)
+            for sibling in np.flatnonzero(sh.alive & sh.known & (sh.net == owner)):
+                model.revoke_shell(int(sibling), seize=True)
             network = model.network_at[owner]
             for m in network.adj:
-                if network.role(m) in FACILITATOR_ROLES[:1]:
+                if network.role(m) == FACILITATOR_ROLES[0]:
                     model.members.known[m] = True
-            network.reveal(int(rng.binomial(2, tf.skill)), rng)
+            forensics(model, network, int(rng.binomial(2, tf.skill)))
             model.add_pressure(owner, 0.5)
+        else:
+            sh.known[s] = sh.known[s] or rng.random() < tf.skill * p.cold_trace_factor
 
 
 def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:

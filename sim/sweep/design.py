@@ -78,7 +78,7 @@ def build_design(table: Any, base: Params, where: str, base_dir: Path, root_seed
     Every point is checked through ``base.with_overrides`` so nothing invalid reaches a worker.
     """
     if not isinstance(table, Mapping):
-        raise SpecError(f"{where}design: expected a table such as [design] with type = \"grid\"")
+        raise SpecError(f'{where}design: expected a table such as [design] with type = "grid"')
     kind = table.get("type")
     if kind not in DESIGN_TYPES:
         raise SpecError(f"{where}design.type: {kind!r} is not one of {', '.join(DESIGN_TYPES)}")
@@ -98,7 +98,9 @@ def build_design(table: Any, base: Params, where: str, base_dir: Path, root_seed
 def _grid(table: Mapping[str, Any], base: Params, where: str) -> Design:
     factors = _leaf_table(table.get("factors"), "design.factors", where)
     if not factors:
-        raise SpecError(f"{where}design.factors: empty design (give at least one factor with a list of values)")
+        raise SpecError(
+            f"{where}design.factors: empty design (give at least one factor with a list of values)"
+        )
     levels = []
     for path, values in factors.items():
         key = f"design.factors.{path}"
@@ -161,7 +163,9 @@ def _factor(base: Params, path: str, spec: Any, where: str) -> Factor:
     if isinstance(spec, list) and len(spec) == 2:
         spec = {"low": spec[0], "high": spec[1]}
     if not isinstance(spec, Mapping) or not {"low", "high"} <= set(spec) or set(spec) - _RANGE_KEYS:
-        raise SpecError(f"{where}expected [low, high], {{low = ..., high = ..., log = true}} or {{values = [...]}}")
+        raise SpecError(
+            f"{where}expected [low, high], {{low = ..., high = ..., log = true}} or {{values = [...]}}"
+        )
     low, high = (_coerce(base, path, spec[k], where) for k in ("low", "high"))
     log = spec.get("log", False)
     if not isinstance(log, bool) or (log and ptype is not float):

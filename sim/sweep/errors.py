@@ -11,3 +11,7 @@ class SweepFolderError(ValueError):
 
 class SweepAborted(RuntimeError):
     """The executor failed (not a model run): completed runs are saved, and running again resumes."""
+
+
+class ExecutorError(ValueError):
+    """The requested executor cannot be started (Dask missing, scheduler unreachable, bad worker count)."""

@@ -28,14 +28,19 @@ def code_version() -> dict[str, Any] | None:
     root = Path(__file__).resolve().parents[2]
     git = ["git", "--no-optional-locks", "-C", str(root)]
     try:
-        commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-        status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True, timeout=10)
+        top = _git([*git, "rev-parse", "--show-toplevel"])
+        if top is None or Path(top).resolve() != root:
+            return None  # an installed copy of sim inside some other repository's tree
+        status = _git([*git, "status", "--porcelain"])
+        head = _git([*git, "rev-parse", "HEAD"])  # None before the first commit
     except (OSError, subprocess.SubprocessError):
         return None
-    if status.returncode != 0:
-        return None
-    head = commit.stdout.strip() if commit.returncode == 0 else None
-    return {"commit": head, "dirty": bool(status.stdout.strip())}
+    return {"commit": head, "dirty": bool(status)}
+
+
+def _git(command: list[str]) -> str | None:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str | None]:

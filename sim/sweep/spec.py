@@ -150,7 +150,7 @@ def _keep(value: Any, where: str) -> str | int:
         return "weekly"
     if value in KEEP_CHOICES or (isinstance(value, int) and not isinstance(value, bool) and value > 1):
         return value  # type: ignore[no-any-return]
-    raise SpecError(f"{where}keep: expected \"summary\", \"weekly\" or a whole number k >= 1, got {value!r}")
+    raise SpecError(f'{where}keep: expected "summary", "weekly" or a whole number k >= 1, got {value!r}')
 
 
 def _base(data: Mapping[str, Any], where: str) -> Params:

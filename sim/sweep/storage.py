@@ -36,6 +36,7 @@ TABLES = ("runs", "weekly", "failures")
 LOCK = ".lock"
 _PART = re.compile(r"part-(\d{6,})\.parquet\Z")
 _TEMP = re.compile(r"\..*\.tmp\Z")
+_HELD: set[Path] = set()
 
 
 def part_path(out: Path, table: str, number: int) -> Path:
@@ -102,7 +103,9 @@ def check_folder(out: Path, digest: str, *, resume: bool) -> dict[str, Any] | No
     if manifest is None and out.is_dir():
         foreign = sorted(p.name for p in out.iterdir() if p.name != LOCK and not _TEMP.match(p.name))
         if foreign:
-            raise SweepFolderError(f"{out}: holds something other than a sweep ({foreign[0]}); choose another --out")
+            raise SweepFolderError(
+                f"{out}: holds something other than a sweep ({foreign[0]}); choose another --out"
+            )
     if manifest is not None and manifest.get("spec_hash") != digest:
         raise SweepFolderError(
             f"{out}: holds sweep {manifest.get('name')!r} of a different spec (the spec changed since it "
@@ -115,21 +118,32 @@ def check_folder(out: Path, digest: str, *, resume: bool) -> dict[str, Any] | No
 
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``out`` (released by the OS even if the process is killed)."""
+    """Hold an exclusive lock on ``out``, released by the OS when this process ends, even by kill -9.
+
+    A POSIX record lock (``lockf``) belongs to this process only: forked pool workers do not inherit
+    it, so a killed driver never leaves the folder locked by orphaned workers.
+    """
+    key = out.resolve()
+    if key in _HELD:  # record locks do not exclude threads of the same process
+        raise SweepFolderError(f"{out}: in use by another running sweep (pid {os.getpid()})")
     out.mkdir(parents=True, exist_ok=True)
     with open(out / LOCK, "a+", encoding="utf-8") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             fh.seek(0)
-            raise SweepFolderError(f"{out}: in use by another running sweep (pid {fh.read().strip()})") from None
+            raise SweepFolderError(
+                f"{out}: in use by another running sweep (pid {fh.read().strip()})"
+            ) from None
         fh.truncate(0)
         fh.write(f"{os.getpid()}\n")
         fh.flush()
+        _HELD.add(key)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            _HELD.discard(key)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
 
 
 def clean(out: Path) -> None:

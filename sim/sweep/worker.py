@@ -5,7 +5,6 @@ inline, in a process pool or on a Dask cluster. The default model is ``sim.run.r
 ``sim.observe.summarize``, imported lazily inside the worker.
 """
 
-import functools
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -78,7 +77,7 @@ def _run_one(batch: Batch, task: RunTask, run_fn: RunFn, summarize_fn: Summarize
     try:
         params = batch.base.with_overrides(factors)
         frame = run_fn(params, task.seed, params.weeks)
-        summary = _summary(summarize_fn(frame), reserved={*key, *factors, TIMING_COLUMN})
+        summary = _summary(summarize_fn(frame), {**key, **factors})
         weekly = _weekly(frame, batch.keep, task)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
@@ -92,28 +91,26 @@ def _run_one(batch: Batch, task: RunTask, run_fn: RunFn, summarize_fn: Summarize
         out.weekly.append(weekly)
 
 
-def _summary(summary: Mapping[str, Any], reserved: set[str]) -> dict[str, float]:
-    clash = sorted(set(summary) & reserved)
-    if clash:
-        raise ValueError(f"summary key {clash[0]!r} clashes with a key or factor column")
-    return {str(k): float(v) for k, v in summary.items()}
+def _summary(summary: Mapping[str, Any], columns: Mapping[str, Any]) -> dict[str, float]:
+    """Summary values as floats; a key already stored as a key or factor column must agree with it."""
+    out = {}
+    for name, value in summary.items():
+        if name == TIMING_COLUMN or (name in columns and float(value) != float(columns[name])):
+            raise ValueError(f"summary key {name!r} clashes with the run's {name!r} column")
+        if name not in columns:
+            out[str(name)] = float(value)
+    return out
 
 
 def _weekly(frame: pd.DataFrame, keep: str | int, task: RunTask) -> pd.DataFrame | None:
-    """The kept weekly rows with the run's key in front; parameter columns the runner adds are dropped."""
+    """The kept weekly rows with the run's key in front (replacing any key columns of the frame)."""
     if keep == "summary":
         return None
     if "week" not in frame.columns:
         raise ValueError("the run's frame has no 'week' column")
     rows = frame if keep == "weekly" else frame[frame["week"] % int(keep) == 0]
-    drop = [c for c in rows.columns if c in _parameter_paths() or c in KEY_COLUMNS]
-    rows = rows.drop(columns=drop).reset_index(drop=True)
+    rows = rows.drop(columns=[c for c in KEY_COLUMNS if c in rows.columns]).reset_index(drop=True)
     rows.insert(0, "point_id", pd.Series(task.point_id, index=rows.index, dtype="int64"))
     rows.insert(1, "replication", pd.Series(task.replication, index=rows.index, dtype="int64"))
     rows.insert(2, "seed", pd.Series(task.seed, index=rows.index, dtype="int64"))
     return rows
-
-
-@functools.cache
-def _parameter_paths() -> frozenset[str]:
-    return frozenset(s.path for s in Params.specs())

@@ -1,0 +1,126 @@
+"""Executors behind one seam, ``concurrent.futures.Executor``: inline, a local process pool, or Dask.
+
+Dask distributed is an optional extra (``pip install .[cluster]``), imported only when asked for.
+"""
+
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ExecutorError
+
+
+class InlineExecutor(Executor):
+    """Runs each task in the calling thread when it is submitted: sequential execution, no processes."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run ``fn`` now; its result or ``Exception`` lands in the returned future.
+
+        ``KeyboardInterrupt`` and other ``BaseException`` propagate so Ctrl-C stops the sweep.
+        """
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+@dataclass
+class ExecutorChoice:
+    """An open executor, how many tasks it runs at once, and a description for the manifest."""
+
+    executor: Executor
+    slots: int
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def open_executor(
+    workers: int | None = None, scheduler: str | None = None, dask_local: int | None = None
+) -> Iterator[ExecutorChoice]:
+    """Open the executor the options ask for and close it on exit.
+
+    ``scheduler`` (a Dask scheduler address) or ``dask_local`` (a Dask LocalCluster of that many
+    single-threaded worker processes) select Dask; otherwise ``workers`` processes in a local pool,
+    defaulting to every core, with ``workers == 1`` running inline.
+    """
+    if scheduler is not None or dask_local is not None:
+        with _dask(scheduler, dask_local) as choice:
+            yield choice
+        return
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n < 1:
+        raise ExecutorError(f"--workers: expected a positive number of workers, got {n}")
+    if n == 1:
+        yield ExecutorChoice(InlineExecutor(), 1, {"kind": "sequential", "workers": 1})
+        return
+    pool = ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint)
+    with _closing_pool(pool):
+        yield ExecutorChoice(pool, n, {"kind": "process-pool", "workers": n})
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the driver, which saves results and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _closing_pool(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """Shut the pool down; on an error or Ctrl-C stop its workers at once instead of finishing batches."""
+    try:
+        yield
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued tasks and terminate the pool's own worker processes."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+@contextlib.contextmanager
+def _dask(scheduler: str | None, n_local: int | None) -> Iterator[ExecutorChoice]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise ExecutorError("Dask is not installed: pip install 'scam-enforcement-sim[cluster]'") from None
+    if n_local is not None and n_local < 1:
+        raise ExecutorError(f"--dask-local: expected a positive number of workers, got {n_local}")
+    with contextlib.ExitStack() as stack:
+        if scheduler is None:
+            cluster = LocalCluster(
+                n_workers=n_local,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            stack.enter_context(cluster)
+            address = cluster.scheduler_address
+        else:
+            address = scheduler
+        try:
+            client = stack.enter_context(Client(address, timeout="10s"))
+        except (OSError, TimeoutError) as exc:
+            raise ExecutorError(f"--scheduler: cannot reach the Dask scheduler at {address}: {exc}") from None
+        slots = max(sum(client.nthreads().values()), 1)
+        info = {
+            "kind": "dask",
+            "scheduler": scheduler or "local",
+            "workers": len(client.nthreads()),
+            "threads": slots,
+        }
+        yield ExecutorChoice(client.get_executor(), slots, info)
