@@ -82,7 +82,8 @@ class ScamEnforcementModel(mesa.Model):
         """2. Dirty cash moves through shell companies; clean money pays the running costs."""
         n, sh, p = self.nets, self.shells, self.params
         cap = sh.capacity * sh.alive * n.launder_mult[sh.net]
-        taken, inflow = rules.laundering_inflow(n.dirty, sh.net, cap, len(n))
+        movable = n.dirty * p.laundering.transfer_rate
+        taken, inflow = rules.laundering_inflow(movable, sh.net, cap, len(n))
         n.dirty -= taken
         sh.balance += inflow
         lp = p.laundering
@@ -105,7 +106,9 @@ class ScamEnforcementModel(mesa.Model):
         working = rec.alive & (rec.blocked_until < self.week)
         lure = rules.lure_probability(p.success_rate, self.awareness, self.pool, p.pool_size)
         supply = np.bincount(rec.net[working], weights=rec.reach[working], minlength=len(n)) * lure
-        new = rules.recruits(rules.worker_demand(n.capacity, n.workers, n.solvency) * n.alive, supply, rng)
+        hiring = n.alive & (n.disrupted_until < self.week)  # a leaderless or raided compound stops hiring
+        demand = rules.worker_demand(n.capacity, n.workers, n.solvency, self.launderable_workers()) * hiring
+        new = rules.recruits(demand, supply, rng)
         exit_rate = p.worker_exit_rate + p.unpaid_exit_rate * (1.0 - n.solvency)
         n.workers += new - rules.binomial_losses(n.workers, exit_rate, rng)
         self.pool = rules.pool_update(self.pool, float(new.sum()), p.pool_size, p.pool_replenish)
@@ -114,6 +117,13 @@ class ScamEnforcementModel(mesa.Model):
         target = np.round(n.workers * self.params.world.staff_per_1000_workers / 1e3).astype(np.int64)
         n.staff += rules.replacement_draws(np.maximum(target - n.staff, 0) * n.alive, p.staff_replace_rate, rng)
         self._recruiter_turnover()
+
+    def launderable_workers(self) -> np.ndarray:
+        """Workers whose full proceeds each network's shell companies can launder in a week."""
+        n, sh, c = self.nets, self.shells, self.params.crime
+        cap = np.bincount(sh.net, weights=sh.capacity * sh.alive, minlength=len(n)) * n.launder_mult
+        per_worker = c.revenue_per_worker_usd * (1.0 - c.collection_fee)
+        return cap / per_worker if per_worker > 0 else np.full(len(n), np.inf)
 
     def _recruiter_turnover(self) -> None:
         rec, n, p, rng = self.recruiters, self.nets, self.params, self.rng
@@ -130,6 +140,7 @@ class ScamEnforcementModel(mesa.Model):
         """4. Replace lost websites, companies and members; adjust security; relocate; enter; exit."""
         self._rebuild()
         self._fill_vacancies()
+        self._reorganise()
         n, p = self.nets, self.params
         risk = rules.perceived_risk(n.pressure, p.crime.risk_k)
         n.security = rules.security_update(n.security, risk, p.crime.security_gain, p.crime.security_decay)
@@ -171,6 +182,12 @@ class ScamEnforcementModel(mesa.Model):
         new_f = rules.replacement_draws(gap_f, a.facilitator_replace_rate, self.rng)
         for i in np.flatnonzero(new_m + new_f):
             self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]))
+
+    def _reorganise(self) -> None:
+        n = self.nets
+        due = n.alive & n.fragmented & (self.rng.random(len(n)) < self.params.adaptation.manager_replace_rate)
+        for i in np.flatnonzero(due):
+            self.network_at[i].reconnect()
 
     def _entry(self) -> None:
         n, a = self.nets, self.params.adaptation

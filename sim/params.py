@@ -106,7 +106,6 @@ class World(_Group):
     workers_mean: float = param(2000, 1, 1e6, "workers", "OHCHR 2023", "mean workers per network (100,000 / 50)")
     workers_sigma: float = param(0.7, 0, 3, "log-sd", "assumption", "spread of compound sizes (lognormal)")
     recruiters_per_network: float = param(6, 0, 100, "recruiters", "assumption", "recruiters per network at start")
-    shells_per_network: float = param(6, 0, 100, "companies", "assumption", "shell companies per network at start")
     offshore_share: float = param(0.3, 0, 1, "share", "assumption", "share of shell companies registered offshore")
     oc_linked_share: float = param(0.75, 0, 1, "share", "seed document", "share of networks linked to OC groups")
     managers_mean: float = param(4, 1, 30, "members", "assumption", "mean managers per network")
@@ -132,12 +131,12 @@ class Crime(_Group):
     workers_per_website: float = param(50, 1, 1e4, "workers", "calibrated", "workers one scam website keeps busy")
     website_replace_rate: float = param(0.3, 0, 1, "1/week", "assumption", "share of missing websites rebuilt")
     no_it_rebuild: float = param(0.25, 0, 1, "share", "assumption", "website rebuild speed without an IT member")
-    no_it_revenue: float = param(0.8, 0, 1, "share", "assumption", "revenue efficiency without an IT member")
+    no_it_revenue: float = param(0.7, 0, 1, "share", "assumption", "revenue efficiency without an IT member")
     website_cost_usd: float = param(2000, 0, 1e6, "USD", "assumption", "cost of a replacement website")
     security_gain: float = param(0.3, 0, 1, "1/week", "Morselli & Petit 2007", "rise of security per unit risk")
     security_decay: float = param(0.02, 0, 1, "1/week", "assumption", "relaxation of security without pressure")
     security_cost: float = param(
-        0.4, 0, 1, "share", "Morselli & Petit 2007", "revenue lost at full security (efficiency-security trade-off)"
+        0.2, 0, 1, "share", "Morselli & Petit 2007", "revenue lost at full security (efficiency-security trade-off)"
     )
     security_protection: float = param(0.6, 0, 1, "share", "assumption", "cut in enforcement success at full security")
     risk_k: float = param(0.5, 0, 100, "1/event", "Epstein 2002", "k in perceived risk P = 1 - exp(-k pressure)")
@@ -149,14 +148,20 @@ class Laundering(_Group):
     """Shell companies and the money pipeline."""
 
     _path: ClassVar[str] = "laundering"
-    shell_capacity_usd: float = param(1.0e6, 0, 1e9, "USD/week", "assumption", "dirty cash one shell company absorbs")
+    shell_capacity_usd: float = param(1.2e6, 1, 1e9, "USD/week", "assumption", "dirty cash one shell company absorbs")
+    capacity_headroom: float = param(
+        1.3, 0.1, 10, "ratio", "assumption", "laundering capacity a network keeps per dollar of full-compound proceeds"
+    )
+    transfer_rate: float = param(
+        0.5, 0.01, 1, "1/week", "assumption", "share of the cash float at the compound moved into companies"
+    )
     release_rate: float = param(0.5, 0.01, 1, "1/week", "assumption", "share of a shell's balance layered out")
     base_fee: float = param(0.0033, 0, 0.5, "share", "Griffin & Mei 2024", "fee of the cash-out (33 basis points)")
     layer_fee: float = param(0.01, 0, 0.2, "share/layer", "assumption", "extra fee per layer of opacity")
     opacity_mean: float = param(3, 1, 10, "layers", "assumption", "mean layering depth of shell companies")
-    shell_replace_rate: float = param(0.1, 0, 1, "1/week", "assumption", "chance a lost company is replaced")
+    shell_replace_rate: float = param(0.02, 0, 1, "1/week", "assumption", "chance a lost company is replaced")
     shell_cost_usd: float = param(50_000, 0, 1e8, "USD", "assumption", "cost of setting up a shell company")
-    no_launderer_capacity: float = param(0.3, 0, 1, "share", "assumption", "capacity left without a launderer")
+    no_launderer_capacity: float = param(0.2, 0, 1, "share", "assumption", "capacity left without a launderer")
     oc_extra_layers: float = param(1, 0, 10, "layers", "assumption", "extra layering depth of OC-linked groups")
     insolvency_weeks: int = param(12, 1, 520, "weeks", "assumption", "weeks unable to pay before dissolution")
 
@@ -186,19 +191,24 @@ class Adaptation(_Group):
 
     _path: ClassVar[str] = "adaptation"
     decentralisation_mean: float = param(0.5, 0, 1, "share", "assumption", "mean decentralisation of networks")
-    manager_replace_rate: float = param(0.1, 0, 1, "1/week", "Duijn et al. 2014", "refill of a manager vacancy")
-    facilitator_replace_rate: float = param(
-        0.03, 0, 1, "1/week", "Duijn et al. 2014", "refill of a scarce facilitator skill (slowest to recover)"
+    manager_replace_rate: float = param(
+        0.1, 0, 1, "1/week", "Duijn et al. 2014", "refill of a manager vacancy; also reorganisation of a split graph"
     )
-    succession_weeks: int = param(6, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss")
+    facilitator_replace_rate: float = param(
+        0.015, 0, 1, "1/week", "Duijn et al. 2014", "refill of a scarce facilitator skill (slowest to recover)"
+    )
+    succession_weeks: int = param(4, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss")
     split_prob: float = param(0.25, 0, 1, "prob", "Calderón et al. 2015", "factions split after boss removal")
-    dissolve_prob: float = param(0.3, 0, 1, "prob", "assumption", "dissolution after boss removal if centralised")
-    relocation_threshold: float = param(0.5, 0, 1, "risk", "UNODC 2025", "perceived risk above which networks move")
+    dissolve_prob: float = param(0.15, 0, 1, "prob", "assumption", "dissolution after boss removal if centralised")
+    collapse_prob: float = param(
+        0.5, 0, 1, "prob", "assumption", "chance a raid closes a network with an empty compound (scaled by health)"
+    )
+    relocation_threshold: float = param(0.6, 0, 1, "risk", "UNODC 2025", "perceived risk above which networks move")
     relocation_prob: float = param(0.02, 0, 1, "1/week", "UNODC 2025", "weekly chance to move when above it")
-    abroad_prob: float = param(0.3, 0, 1, "share", "UNODC 2025", "share of moves that go abroad")
+    abroad_prob: float = param(0.2, 0, 1, "share", "UNODC 2025", "share of moves that go abroad")
     relocation_weeks: int = param(4, 0, 52, "weeks", "assumption", "disruption of a move")
-    relocation_loss: float = param(0.2, 0, 1, "share", "assumption", "workers lost in a move")
-    abroad_efficiency: float = param(0.8, 0, 1, "share", "assumption", "revenue efficiency of networks abroad")
+    relocation_loss: float = param(0.1, 0, 1, "share", "assumption", "workers lost in a move")
+    abroad_efficiency: float = param(0.9, 0, 1, "share", "assumption", "revenue efficiency of networks abroad")
     entry_rate: float = param(0.05, 0, 10, "networks/week", "assumption", "new groups entering while profitable")
     market_networks: float = param(55, 1, 5000, "networks", "assumption", "networks the market sustains")
 
@@ -218,7 +228,7 @@ class Police(_Group):
     training_lag_weeks: int = param(26, 1, 260, "weeks", "assumption", "weeks from training to skilled")
     training_cost: float = param(16, 0.1, 1000, "officer-weeks", "assumption", "effort to train one investigator")
     raid_cost: float = param(60, 0.1, 10_000, "officer-weeks", "calibrated", "effort per compound raid")
-    arrest_cost: float = param(15, 0.1, 10_000, "officer-weeks", "assumption", "effort per targeted arrest")
+    arrest_cost: float = param(10, 0.1, 10_000, "officer-weeks", "assumption", "effort per targeted arrest")
     website_cost: float = param(2.0, 0.01, 1000, "officer-weeks", "calibrated", "effort per website takedown")
     licence_cost: float = param(5, 0.1, 10_000, "officer-weeks", "calibrated", "effort per licence inspection")
     tracing_cost: float = param(15, 0.1, 10_000, "officer-weeks", "assumption", "effort per financial trace")
@@ -226,8 +236,11 @@ class Police(_Group):
     investigation_cost: float = param(8, 0.1, 10_000, "officer-weeks", "assumption", "effort per investigation")
     cooperation_cost: float = param(10, 0.1, 10_000, "officer-weeks", "assumption", "effort per liaison action")
     success_max: float = param(0.85, 0, 1, "prob", "assumption", "best chance an operation succeeds")
-    intel_weight: float = param(2.0, 0, 100, "1", "assumption", "weight of intelligence in success")
-    skill_weight: float = param(1.5, 0, 100, "1", "assumption", "weight of skill in success")
+    intel_weight: float = param(3.0, 0, 100, "1", "assumption", "weight of intelligence in success")
+    skill_weight: float = param(0.8, 0, 100, "1", "assumption", "weight of skill in success")
+    boss_insulation: float = param(
+        0.7, 0, 1, "share", "assumption", "cut in the chance of arresting a boss (insulated, often abroad)"
+    )
     leak_prob: float = param(0.3, 0, 1, "prob", "press (July 2025 raids)", "a raid is tipped off in advance")
     raid_find_share: float = param(0.05, 0, 1, "share", "calibrated", "share of a compound's workers found")
     raid_staff_share: float = param(0.3, 0, 1, "share", "calibrated", "share of its guards/leaders arrested")
@@ -235,10 +248,13 @@ class Police(_Group):
     raid_cash_share: float = param(0.3, 0, 1, "share", "Europol 2016", "share of a compound's cash seized")
     raid_disruption_weeks: int = param(2, 0, 52, "weeks", "assumption", "weeks a raided compound runs at half pace")
     cold_trace_factor: float = param(
-        0.25, 0, 1, "share", "assumption", "chance factor for tracing a company not yet known to investigators"
+        0.1, 0, 1, "share", "assumption", "chance factor for tracing a company not yet known to investigators"
     )
     raid_websites: float = param(5, 0, 1000, "websites", "assumption", "websites taken down per raid")
-    forensic_reveal: float = param(0.6, 0, 1, "prob", "assumption", "reveal chance per seized device at full skill")
+    workers_per_device: int = param(
+        10, 1, 10_000, "workers", "assumption", "detained workers per seized work phone or computer"
+    )
+    forensic_reveal: float = param(0.8, 0, 1, "prob", "assumption", "reveal chance per seized device at full skill")
     awareness_gain: float = param(0.004, 0, 1, "share", "assumption", "awareness raised per recruiter operation")
     ad_takedown_weeks: int = param(8, 0, 104, "weeks", "assumption", "reach lost after fake ads are taken down")
     intel_decay: float = param(0.03, 0, 1, "1/week", "assumption", "chance a known member is lost track of")

@@ -50,7 +50,8 @@ def operating_efficiency(
 def laundering_inflow(
     dirty: FloatArray, owner: IntArray, shell_capacity: FloatArray, n_networks: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Move dirty cash into each network's shell companies (fan-in), up to their capacity.
+    """Move dirty cash (``dirty``: what is ready to move) into each network's shell companies
+    (fan-in), up to their capacity.
 
     Returns ``(taken_per_network, inflow_per_shell)``; each shell gets a share of its owner's
     transfer in proportion to its capacity. Conserves money: ``taken.sum() == inflow.sum()``.
@@ -102,13 +103,21 @@ def lure_probability(success_rate: float, awareness: float, pool: float, pool_si
 
 
 def recruits(demand: FloatArray, supply: FloatArray, rng: np.random.Generator) -> IntArray:
-    """New workers per network: Poisson draws of the recruiters' supply, capped by the network's demand."""
-    return np.minimum(rng.poisson(np.maximum(supply, 0.0)), np.floor(np.maximum(demand, 0.0))).astype(np.int64)
+    """New workers per network: a Poisson draw around the matching function ``S D / (S + D)`` of the
+    recruiters' supply ``S`` and the network's vacancies ``D`` (constant-returns matching, as in labour
+    economics), never more than the vacancies. Cutting either side cuts hiring."""
+    s, d = np.maximum(supply, 0.0), np.maximum(demand, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        matched = np.where(s + d > 0, s * d / (s + d), 0.0)
+    return np.minimum(rng.poisson(matched), np.floor(d)).astype(np.int64)
 
 
-def worker_demand(capacity: FloatArray, workers: FloatArray, solvency: FloatArray) -> FloatArray:
-    """Workers wanted: a network fills its compound only as far as it can pay (``capacity x solvency``)."""
-    return np.maximum(capacity * solvency - workers, 0.0)
+def worker_demand(
+    capacity: FloatArray, workers: FloatArray, solvency: FloatArray, launderable: FloatArray
+) -> FloatArray:
+    """Workers wanted: a network fills its compound only as far as it can pay (``capacity x solvency``)
+    and only with workers whose proceeds its shell companies can launder (``launderable``)."""
+    return np.maximum(np.minimum(capacity * solvency, launderable) - workers, 0.0)
 
 
 def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
@@ -155,6 +164,14 @@ def succession(
     if managers >= 2 and u < p_dissolve + split_prob * (1.0 - p_dissolve):
         return "split"
     return "promote"
+
+
+def collapse_probability(workers: float, capacity: float, collapse_prob: float) -> float:
+    """Chance that a raid makes a network close for good: ``c (1 - h)^2`` with health ``h`` the share
+    of its compound it can still fill. A thriving network rides a raid out; one already starved of
+    workers or money (by prevention) cuts its losses."""
+    health = min(workers / capacity, 1.0) if capacity > 0 else 0.0
+    return collapse_prob * (1.0 - health) ** 2
 
 
 def relocation_choice(

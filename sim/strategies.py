@@ -18,12 +18,12 @@ ACTIONS = ("raid", "website", "licence", "tracing", "disruption", "cooperation",
 #: Shares of effort of the pure reactive preset: raids, kingpin arrests, website and licence actions,
 #: and the investigation that feeds them (the record described in the seed document).
 REACTIVE = MappingProxyType(
-    {"raid": 0.35, "arrest": 0.15, "website": 0.15, "licence": 0.15, "investigation": 0.20}
+    {"raid": 0.30, "arrest": 0.25, "website": 0.15, "licence": 0.15, "investigation": 0.15}
 )
 #: Shares of the pure preventative preset: follow the money, disrupt recruitment, train, cooperate,
 #: and make intelligence-led arrests of facilitators and brokers.
 PREVENTATIVE = MappingProxyType(
-    {"tracing": 0.30, "disruption": 0.20, "arrest": 0.15, "cooperation": 0.15, "training": 0.10, "investigation": 0.10}
+    {"tracing": 0.25, "disruption": 0.20, "arrest": 0.25, "cooperation": 0.10, "training": 0.10, "investigation": 0.10}
 )
 
 

@@ -17,6 +17,7 @@ NEVER = -(2**62)
 
 if TYPE_CHECKING:
     from sim.model import ScamEnforcementModel
+    from sim.params import Params
 
 
 def network_table() -> Table:
@@ -26,7 +27,7 @@ def network_table() -> Table:
         alive=b, zone=i, oc=b, capacity=f, workers=i, websites=i, staff=i, dirty=f, clean=f, revenue=f,
         solvency=f, insolvent=i, security=f, pressure=f, decentral=f, efficiency=f, graph_ratio=f,
         launder_mult=f, has_launderer=b, has_fixer=b, has_it=b, disrupted_until=i, managers_target=i,
-        facilitators_target=i, shells_target=i, born=i,
+        facilitators_target=i, shells_target=i, born=i, fragmented=b,
     )  # fmt: skip
 
 
@@ -63,7 +64,7 @@ def spawn_networks(model: "ScamEnforcementModel", n: int, zones: np.ndarray, fil
         clean=8.0 * cost, solvency=1.0, decentral=_beta_around(p.adaptation.decentralisation_mean, rng, n),
         managers_target=1 + rng.poisson(w.managers_mean - 1, n),
         facilitators_target=3 + rng.poisson(max(w.facilitators_mean - 3, 0.0), n),
-        shells_target=np.maximum(1, rng.poisson(w.shells_per_network, n)), born=model.week, disrupted_until=NEVER,
+        shells_target=shells_needed(p, capacity), born=model.week, disrupted_until=NEVER,
     )  # fmt: skip
     created = []
     for slot in slots:
@@ -75,6 +76,12 @@ def spawn_networks(model: "ScamEnforcementModel", n: int, zones: np.ndarray, fil
     spawn_recruiters(model, np.repeat(slots, np.maximum(1, rng.poisson(w.recruiters_per_network * size))))
     spawn_shells(model, np.repeat(slots, model.nets.shells_target[slots]))
     return created
+
+
+def shells_needed(p: "Params", capacity: np.ndarray) -> np.ndarray:
+    """Companies a network keeps: enough to launder a full compound's proceeds with some headroom."""
+    proceeds = capacity * p.crime.revenue_per_worker_usd * (1.0 - p.crime.collection_fee)
+    return np.maximum(1, np.ceil(proceeds * p.laundering.capacity_headroom / p.laundering.shell_capacity_usd))
 
 
 def spawn_recruiters(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
@@ -140,8 +147,8 @@ def split_network(model: "ScamEnforcementModel", network: ScamNetwork) -> ScamNe
     for table, agents in ((model.shells, model.shell_at), (model.recruiters, model.recruiter_at)):
         moving = np.flatnonzero(table.alive & (table.net == i) & (rng.random(len(table)) < share))
         table.net[moving] = slot
-    network._reconnect()
-    faction._reconnect()
+    network.reconnect()
+    faction.reconnect()
     faction.promote()
     return faction
 

@@ -7,6 +7,7 @@ facilitators), :func:`cooperation`; :func:`investigation` feeds both. Training i
 :func:`sim.rules.success_probability` with the intelligence, skill and target security at hand.
 """
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,14 +37,14 @@ def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float,
     return bool(model.rng.random() < prob)
 
 
-def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Raid the most visible compounds at home. A tip-off (leak) empties most of it first."""
     nets, p, rng = model.nets, model.params.police, model.rng
-    for _ in range(ops):
+    for done in range(ops):
         visible = nets.workers * (1.0 - nets.security) * (nets.alive & model.home_mask())
         i = _pick(visible.astype(float), rng)
         if i is None:
-            return
+            return done
         tipped = rng.random() < p.leak_prob
         scale = 0.1 if tipped else 1.0
         detained = int(rng.binomial(nets.workers[i], p.raid_find_share * scale))
@@ -62,9 +63,16 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None
         found = _arrest_present(model, network, p.raid_member_share * scale)
         if not tipped:
             nets.disrupted_until[i] = max(nets.disrupted_until[i], model.week + p.raid_disruption_weeks)
-        devices = staff + found + (0 if tipped else 1)
+            if rng.random() < rules.collapse_probability(
+                float(nets.workers[i]), float(nets.capacity[i]), model.params.adaptation.collapse_prob
+            ):
+                model.dissolve(model.network_at[i])
+                model.add_pressure(i, 0.0, zone_spill=0.2)
+                continue
+        devices = staff + found + (0 if tipped else 1) + detained // p.workers_per_device
         forensics(model, network, int(rng.binomial(devices, p.forensic_reveal * tf.skill)))
         model.add_pressure(i, 1.0, zone_spill=0.2)
+    return ops
 
 
 def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
@@ -89,31 +97,34 @@ def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int
     return len(present)
 
 
-def arrest(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True) -> None:
+def arrest(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True) -> int:
     """Intelligence-led arrests: ``rule`` picks the target among what the task force knows."""
-    for _ in range(ops):
+    for done in range(ops):
         if rule == "recruiter":
             _arrest_recruiter(model, tf)
             continue
         target = choose_member(model, rule, home)
         if target is None:
-            return
+            return done
         network, member = target
         i = network.slot
-        if _success(model, tf, model.intel[i], model.nets.security[i]):
+        insulated = network.role(member) == BOSS and model.rng.random() < model.params.police.boss_insulation
+        if not insulated and _success(model, tf, model.intel[i], model.nets.security[i]):
             model.arrest_member(network, member)
             if network.active:
                 network.reveal(int(model.rng.binomial(2, tf.skill)), model.rng)
             model.add_pressure(i, 0.5)
         else:
             model.add_pressure(i, 0.2)
+    return ops
 
 
 def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     """``(network, member)`` targeted by ``rule`` among known members, or None if nobody is known.
 
     kingpin: the boss (or the highest-ranking known member) of a network chosen by its harm;
-    broker: the known non-boss member with the highest betweenness; random: any known member.
+    broker: a facilitator (a sole holder of a skill first), else the known non-boss member with the
+    highest brokerage (:meth:`ScamNetwork.betweenness`); random: any known member.
     """
     nets, rng = model.nets, model.rng
     zone_ok = model.home_mask() if home else ~model.home_mask()
@@ -130,19 +141,26 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     elif rule == "broker":
         brokers = [m for m in known if network.role(m) != BOSS] or known
         bc = network.betweenness()
-        member = max(brokers, key=lambda m: (bc[m], network.role(m) in FACILITATOR_ROLES, -m))
+        holders = Counter(network.role(m) for m in network.adj)
+
+        def score(m: int) -> tuple:
+            role = network.role(m)
+            return (role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1, bc[m], -m)
+
+        member = max(brokers, key=score)
     else:
         member = known[int(rng.integers(len(known)))]
     return network, member
 
 
 def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> bool:
-    """Go after the most visible recruiter; arrest if the operation succeeds."""
+    """Go after a recruiter found by its online footprint; an arrest needs the operation to succeed
+    and a case, whose chance is the recruiter's visibility (what it left online)."""
     rec = model.recruiters
     j = _pick(rec.visibility * rec.alive, model.rng)
     if j is None:
         return False
-    if not _success(model, tf, float(rec.visibility[j]), 0.0):
+    if not _success(model, tf, float(rec.visibility[j]), 0.0) or model.rng.random() >= rec.visibility[j]:
         return False
     model.arrest_recruiter(j)
     net = int(rec.net[j])
@@ -152,7 +170,7 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
     return True
 
 
-def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Suspend scam and gambling websites of networks at home, found in proportion to how many each
     runs and how little it hides; all of the week's takedowns are drawn at once."""
     nets, rng = model.nets, model.rng
@@ -160,47 +178,50 @@ def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> N
     weights = nets.websites * (1.0 - protection * nets.security) * (nets.alive & model.home_mask())
     total = weights.sum()
     if total <= 0:
-        return
+        return 0
     hits = np.minimum(rng.multinomial(ops, weights / total), nets.websites)
     nets.websites -= hits
     model.events["websites_suspended"] += int(hits.sum())
     nets.pressure += 0.02 * hits
+    return ops
 
 
-def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Inspect domestic companies and revoke licences with irregularities (more layers hide them)."""
     sh, rng, p = model.shells, model.rng, model.params
-    for _ in range(ops):
+    for done in range(ops):
         s = _pick((sh.alive & ~sh.offshore).astype(float), rng)
         if s is None:
-            return
+            return done
         owner = int(sh.net[s])
         prob = p.police.success_max * (1.0 - p.crime.security_protection * model.nets.security[owner])
         if rng.random() < prob * min(1.0, 2.0 / sh.opacity[s]):
             model.revoke_shell(s, seize=False)
             model.add_pressure(owner, 0.1)
+    return ops
 
 
-def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Investigate the most harmful networks at home: each success reveals one member."""
     nets, rng = model.nets, model.rng
-    for _ in range(ops):
+    for done in range(ops):
         i = _pick(np.where(nets.alive & model.home_mask(), nets.revenue + 1.0, 0.0), rng)
         if i is None:
-            return
+            return done
         if _success(model, tf, model.intel[i], nets.security[i]):
             model.network_at[i].reveal(1, rng)
+    return ops
 
 
-def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Follow the money: trace a company, freeze its balance, cut the channel, reveal its launderer
     and, through its transactions, sibling companies. Companies already known are far easier."""
     sh, nets, rng, p = model.shells, model.nets, model.rng, model.params.police
     assistance = model.params.partner.mla_prob * model.partner.trust
-    for _ in range(ops):
+    for done in range(ops):
         s = _pick(sh.alive * (p.cold_trace_factor + sh.known) * (0.2 + model.intel[sh.net]) / sh.opacity, rng)
         if s is None:
-            return
+            return done
         owner = int(sh.net[s])
         factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
         factor *= 1.0 if sh.known[s] else p.cold_trace_factor
@@ -216,23 +237,26 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> N
             model.add_pressure(owner, 0.5)
         else:
             sh.known[s] = sh.known[s] or rng.random() < tf.skill * p.cold_trace_factor
+    return ops
 
 
-def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> None:
+def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Disrupt recruitment: arrest recruiters, take their fake ads down, raise public awareness."""
     rec, p = model.recruiters, model.params.police
-    for _ in range(ops):
+    for done in range(ops):
         model.awareness = min(model.awareness + p.awareness_gain * (1.0 - model.awareness), 1.0)
         if _arrest_recruiter(model, tf):
             continue
-        j = _pick(rec.visibility * rec.alive, model.rng)
+        j = _pick(rec.visibility * (rec.alive & (rec.blocked_until < model.week)), model.rng)
         if j is not None:
             rec.blocked_until[j] = model.week + p.ad_takedown_weeks
+    return ops
 
 
-def cooperation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str) -> None:
+def cooperation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str) -> int:
     """Liaison with the partner: intelligence sharing, joint operations abroad, legal assistance."""
-    for _ in range(ops):
+    for done in range(ops):
         model.partner.share_intelligence()
         model.partner.joint_operation(tf, rule)
         model.partner.legal_assistance()
+    return ops

@@ -123,19 +123,35 @@ class ScamNetwork(mesa.Agent):
         return m
 
     def remove_member(self, member: int) -> None:
-        """Take a member out of the graph (arrest); stranded members re-attach to the best-linked one."""
+        """Take a member out of the graph (arrest). The graph may fall apart into pieces; they stay
+        apart (coordination suffers) until the network reorganises (:meth:`reconnect`)."""
         for x in self.adj.pop(member):
             self.adj[x].discard(member)
         self.model.members.alive[member] = False
-        self._reconnect()
+        self.model.nets.fragmented[self.slot] = len(self.components()) > 1
 
-    def _reconnect(self) -> None:
-        if not self.adj:
-            return
-        hub = max(self.adj, key=lambda v: (len(self.adj[v]), -v))
-        for v in [v for v, ns in self.adj.items() if not ns and v != hub]:
-            self.adj[v].add(hub)
-            self.adj[hub].add(v)
+    def components(self) -> list[set[int]]:
+        """Connected pieces of the member graph, largest first."""
+        seen: set[int] = set()
+        pieces = []
+        for v in self.adj:
+            if v not in seen:
+                piece = set(rules._distances_from(self.adj, v))
+                seen |= piece
+                pieces.append(piece)
+        return sorted(pieces, key=len, reverse=True)
+
+    def reconnect(self) -> None:
+        """Reorganise: each piece cut off re-links to the best-connected member of the largest piece."""
+        pieces = self.components()
+        if len(pieces) > 1:
+            hub = max(pieces[0], key=lambda v: (len(self.adj[v]), -v))
+            for piece in pieces[1:]:
+                v = max(piece, key=lambda v: (len(self.adj[v]), -v))
+                self.adj[v].add(hub)
+                self.adj[hub].add(v)
+        self.model.nets.fragmented[self.slot] = False
+        self.refresh_structure()
 
     def refresh_structure(self) -> None:
         """Recompute the cached graph measures and capabilities after the graph changed."""
@@ -151,9 +167,22 @@ class ScamNetwork(mesa.Agent):
         self._betweenness: dict[int, float] | None = None
 
     def betweenness(self) -> dict[int, float]:
-        """Betweenness of each member, cached until the graph changes."""
+        """Brokerage of each member: betweenness in the member graph extended by one outside node per
+        facilitator skill (banks for launderers, licensing offices for fixers, hosting for IT), tied
+        only to the members with that skill. A facilitator thus scores for the paths it bridges to
+        the licit economy, and a sole holder of a skill scores highest. Cached until the graph changes."""
         if getattr(self, "_betweenness", None) is None:
-            self._betweenness = rules.betweenness(self.adj)
+            graph: dict[int, set[int]] = {m: set(ns) for m, ns in self.adj.items()}
+            outside = {role: -1 - role for role in FACILITATOR_ROLES}
+            for node in outside.values():
+                graph[node] = set()
+            for m in self.adj:
+                node = outside.get(self.role(m))
+                if node is not None:
+                    graph[node].add(m)
+                    graph[m].add(node)
+            scores = rules.betweenness(graph)
+            self._betweenness = {m: scores[m] for m in self.adj}
         return self._betweenness  # type: ignore[return-value]
 
     # -- events -----------------------------------------------------------------------------------------

@@ -41,9 +41,13 @@ class PoliceTaskForce(mesa.Agent):
         """Investigative and forensic skill in [0, 1) from the skilled staff retained."""
         return rules.skill_level(self.skilled, self.model.params.police.skill_half)
 
-    def _ops(self, action: str, effort: float, cost: float) -> int:
+    def _carry_out(self, action: str, effort: float, cost: float, fn, *args) -> None:  # type: ignore[no-untyped-def]
+        """Run this week's whole operations of ``action``. Operations that found no target are not
+        lost: their effort goes back to the bank, which holds at most one week's allocation."""
         ops, self.banks[action] = rules.operations(self.banks[action], effort, cost)
-        return ops
+        if ops:
+            unused = ops - fn(self.model, self, ops, *args)
+            self.banks[action] = min(self.banks[action] + unused * cost, max(effort, self.banks[action]))
 
     def enforce(self, week: int) -> None:
         """Turn this week's allocation into operations and carry them out."""
@@ -51,16 +55,11 @@ class PoliceTaskForce(mesa.Agent):
         alloc = strategies.allocation(model.params, week)
         rule = strategies.targeting(model.params, week)
         for action, (fn, cost_field) in ACTION_TABLE.items():
-            ops = self._ops(action, alloc[action], getattr(p, cost_field))
-            if ops:
-                fn(model, self, ops)
-        ops = self._ops("arrest", alloc["arrest"], p.arrest_cost)
-        if ops:
-            actions.arrest(model, self, ops, rule)
-        ops = self._ops("cooperation", alloc["cooperation"], p.cooperation_cost)
-        if ops:
-            actions.cooperation(model, self, ops, rule)
-        self.pipeline[-1] += self._ops("training", alloc["training"], p.training_cost)
+            self._carry_out(action, alloc[action], getattr(p, cost_field), fn)
+        self._carry_out("arrest", alloc["arrest"], p.arrest_cost, actions.arrest, rule)
+        self._carry_out("cooperation", alloc["cooperation"], p.cooperation_cost, actions.cooperation, rule)
+        trainees, self.banks["training"] = rules.operations(self.banks["training"], alloc["training"], p.training_cost)
+        self.pipeline[-1] += trainees
 
     def update_staff(self) -> None:
         """Skilled staff leave at the attrition rate; trainees graduate after the training lag."""

@@ -1,0 +1,51 @@
+# Two commands for a new user (see README.md):
+#   make run    set up .venv and run the main job
+#   make test   set up .venv with the test tools and run the whole test suite
+# Everything installs into ./.venv from pyproject.toml; only python3.12 (or newer) must be present.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# python3.12 on PATH (pyenv shims read .python-version), else python3.13, else a pyenv install.
+PYTHON ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
+            $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
+PYTEST_ARGS ?= -n 2
+
+.PHONY: run test bench lint docs calibrate clean-venv
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install python3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.installed-base
+
+run: $(VENV)/.installed-base
+	$(BIN)/sim compare --seeds 5 --out results/compare
+
+test: $(VENV)/.installed-dev
+	@if [ -x scripts/install_browser.sh ]; then scripts/install_browser.sh; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_model.py
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check sim tests benchmarks scripts
+	$(BIN)/ruff format --check sim tests benchmarks scripts
+	$(BIN)/mypy
+
+docs: $(VENV)/.installed-dev
+	$(BIN)/python scripts/gen_parameters.py
+
+calibrate: $(VENV)/.installed-dev
+	$(BIN)/python scripts/calibrate.py --seeds 20
+
+clean-venv:
+	rm -rf $(VENV)
