@@ -15,8 +15,7 @@ def _sweep(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "sweep", help="run an experiment spec (grid, LHS, Sobol or CSV design) resumably",
-        description="Run every design point x replication of an experiment spec, streaming results to disk.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=sweep_cli.DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     sweep_cli.configure(p)
     p.set_defaults(func=sweep_cli.main)

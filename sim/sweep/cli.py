@@ -7,6 +7,7 @@ when the command runs.
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,12 @@ examples:
   sim sweep experiments/example.toml --scheduler tcp://10.0.0.5:8786"""
 
 
+RESUME_HELP = "continue the sweep in --out; an error if there is none"
+DRY_RUN_HELP = (
+    "print the design size, run count and an estimated time (one short calibration run); write nothing"
+)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the sweep arguments, the description (unless one is set) and the epilog to ``parser``."""
     parser.description = parser.description or DESCRIPTION
@@ -67,6 +74,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="output folder (default: results/sweeps/<name>); must be new, empty, "
         "or hold a sweep of the same spec",
     )
+    _add_execution_options(parser)
+    parser.add_argument("--resume", action="store_true", help=RESUME_HELP)
+    parser.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
+
+
+def _add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """Where runs execute: the local pool (``--workers``) or Dask, and how they are batched."""
     parser.add_argument(
         "--workers",
         metavar="N",
@@ -82,36 +96,40 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--dask-local", metavar="N", type=int, help="run on a Dask LocalCluster of N worker processes"
     )
     parser.add_argument(
-        "--resume", action="store_true", help="continue the sweep in --out; an error if there is none"
-    )
-    parser.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print the design size, run count and an estimated time "
-        "(from one short calibration run) and write nothing",
-    )
-    parser.add_argument(
         "--batch-size",
         metavar="N",
         type=int,
-        help="runs per task (default: about 8 tasks per worker, at most 50)",
+        help="runs per task (default: adaptive, about 2 s of work a task, at least 8 tasks a worker)",
     )
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status (0 ok, 1 runs failed, 2 bad input, 3 executor, 130 Ctrl-C)."""
-    from .engine import default_out, run_sweep
     from .errors import ExecutorError, SpecError, SweepAborted, SweepFolderError
+
+    try:
+        return _run(args)
+    except (SpecError, SweepFolderError, ExecutorError) as exc:
+        return _fail(exc, 2)
+    except SweepAborted as exc:
+        return _fail(exc, 3)
+    except KeyboardInterrupt:
+        return _fail("interrupted; completed runs are saved: run the same command again to resume", 130)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .engine import default_out, run_sweep
     from .plan import plan
     from .spec import load_spec
 
-    try:
-        _check_options(args)
-        spec = load_spec(args.spec)
-        out = Path(args.out) if args.out else default_out(spec)
-        if args.dry_run:
-            print(plan(spec, out, slots=_slots(args), resume=args.resume).describe())
-            return 0
+    _check_options(args)
+    spec = load_spec(args.spec)
+    out = Path(args.out) if args.out else default_out(spec)
+    if args.dry_run:
+        print(plan(spec, out, slots=_slots(args), resume=args.resume).describe())
+        return 0
+    with warnings.catch_warnings():
+        warnings.showwarning = _warn
         result = run_sweep(
             spec,
             out,
@@ -121,12 +139,6 @@ def main(args: argparse.Namespace) -> int:
             resume=args.resume,
             batch_size=args.batch_size,
         )
-    except (SpecError, SweepFolderError, ExecutorError) as exc:
-        return _fail(exc, 2)
-    except SweepAborted as exc:
-        return _fail(exc, 3)
-    except KeyboardInterrupt:
-        return _fail("interrupted; completed runs are saved: run the same command again to resume", 130)
     print(result.summary())
     return 1 if result.runs_failed else 0
 
@@ -153,6 +165,11 @@ def _slots(args: argparse.Namespace) -> int | None:
     if args.scheduler:
         return None
     return args.dask_local or args.workers or os.cpu_count() or 1
+
+
+def _warn(message: Warning | str, *args: object, **kwargs: object) -> None:
+    """Show a warning as one line on stderr, as the command's other messages are."""
+    print(f"sim sweep: warning: {message}", file=sys.stderr)
 
 
 def _fail(error: object, status: int) -> int:

@@ -8,7 +8,7 @@ Every value is validated and coerced through ``Params`` so the stored values hav
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,8 @@ class Design:
 
     type: str
     factors: tuple[str, ...]
-    points: tuple[tuple[Any, ...], ...]
-    settings: Mapping[str, Any]
+    points: tuple[tuple[Any, ...], ...] = field(repr=False)
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.points)
@@ -224,7 +224,7 @@ def _csv_row(base: Params, header: list[str], row: list[str], where: str) -> tup
             value = parse_value(path, text.strip())
         except ValueError as exc:
             raise SpecError(f"{where}{exc}") from None
-        values.append(_coerce(base, path, value, where))
+        values.append(_coerce(base, path, value, f"{where}{path}: "))
     return tuple(values)
 
 
@@ -266,11 +266,14 @@ def _known(path: str, where: str) -> None:
 
 
 def _coerce(base: Params, path: str, value: Any, where: str) -> Any:
-    """The value as ``Params`` stores it (``5.0`` -> ``5`` for an int), or a SpecError naming the key."""
+    """The value as ``Params`` stores it (``5.0`` -> ``5`` for an int), or a SpecError after ``where``.
+
+    ``where`` already names the key, so the parameter path that starts Params' message is dropped.
+    """
     try:
-        return base.with_overrides({path: value}, where=where).get(path)
+        return base.with_overrides({path: value}).get(path)
     except (TypeError, ValueError) as exc:
-        raise SpecError(str(exc)) from None
+        raise SpecError(f"{where}{str(exc).removeprefix(f'{path}: ')}") from None
 
 
 def _positive_int(value: Any, where: str) -> int:

@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import math
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
@@ -19,16 +20,17 @@ import pandas as pd
 
 from . import manifest as mf
 from . import storage
-from .errors import SweepAborted
+from .errors import CodeChangedWarning, SweepAborted
 from .executors import ExecutorChoice, open_executor
 from .progress import Progress, format_seconds
 from .seeds import run_seed
 from .spec import Spec, load_spec
-from .worker import Batch, BatchResult, RunFn, RunTask, SummarizeFn, resolve_model, run_batch
+from .worker import TIMING_COLUMN, Batch, BatchResult, RunFn, RunTask, SummarizeFn, resolve_model, run_batch
 from .writer import ChunkWriter
 
 MAX_BATCH = 50
 TASKS_PER_SLOT = 8
+TASK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -72,15 +74,52 @@ class _Options:
     run_fn: RunFn | None
     summarize_fn: SummarizeFn | None
 
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "chunk_runs", "chunk_seconds"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name}: expected a positive number, got {value}")
+
+
+@dataclass
+class BatchSizer:
+    """Runs per task, decided as the sweep goes.
+
+    A fixed size if one is given. Otherwise one run per task until runs have been timed, then enough
+    runs for about ``TASK_SECONDS`` of work (so per-task overhead is a small share), but at most
+    ``cap``: an even share of the work (:func:`batch_size_for`), so workers finish together.
+    """
+
+    cap: int
+    fixed: int | None = None
+    seconds: float = 0.0
+    timed: int = 0
+
+    def observe(self, result: BatchResult) -> None:
+        """Learn the run time from a batch's results."""
+        for row in (*result.runs, *result.failures):
+            self.seconds += row[TIMING_COLUMN]
+            self.timed += 1
+
+    def next_size(self) -> int:
+        """The number of runs for the next task."""
+        if self.fixed is not None:
+            return self.fixed
+        if not self.timed:
+            return 1
+        mean = max(self.seconds / self.timed, 1e-6)
+        return max(1, min(self.cap, math.ceil(TASK_SECONDS / mean)))
+
 
 @dataclass
 class _Session:
-    """Mutable state of one session: counts, the writer and the progress display."""
+    """Mutable state of one session: counts, the writer, the batch sizer and the progress display."""
 
     spec: Spec
     out: Path
     writer: ChunkWriter
     progress: Progress
+    sizer: BatchSizer
     ok_before: int
     failed_before: int
     ok: int = 0
@@ -89,6 +128,7 @@ class _Session:
 
     def record(self, result: BatchResult) -> None:
         self.writer.add(result)
+        self.sizer.observe(result)
         self.ok += len(result.runs)
         self.failed += len(result.failures)
         self.progress.update(self.ok, self.failed)
@@ -128,17 +168,23 @@ def run_sweep(
     out = Path(out) if out is not None else default_out(spec)
     resolve_model(run_fn, summarize_fn)  # fail here, not in every worker, if the model cannot load
     storage.check_folder(out, spec.digest(), resume=resume)  # before the lock creates anything in out
-    with storage.locked(out):
-        manifest = storage.check_folder(out, spec.digest(), resume=resume)
-        storage.clean(out)
-        if manifest is None:
-            manifest = mf.new_manifest(spec)
-            storage.write_json(manifest, out / storage.MANIFEST)
-        if not (out / storage.DESIGN).exists():
-            storage.write_frame(design_frame(spec), out / storage.DESIGN)
-        options = _Options(progress, batch_size, chunk_runs, chunk_seconds, run_fn, summarize_fn)
-        with _executor(executor, workers, scheduler, dask_local) as choice:
-            return _run_session(spec, out, manifest, choice, options)
+    options = _Options(progress, batch_size, chunk_runs, chunk_seconds, run_fn, summarize_fn)
+    # The executor opens first so that one which cannot start leaves nothing behind in ``out``.
+    with _executor(executor, workers, scheduler, dask_local) as choice, storage.locked(out):
+        manifest = _prepare(spec, out, resume)
+        return _run_session(spec, out, manifest, choice, options)
+
+
+def _prepare(spec: Spec, out: Path, resume: bool) -> dict[str, Any]:
+    """Under the lock: check again, clean up after an interrupted session, start a new sweep's files."""
+    manifest = storage.check_folder(out, spec.digest(), resume=resume)
+    storage.clean(out)
+    if manifest is None:
+        manifest = mf.new_manifest(spec)
+        storage.write_json(manifest, out / storage.MANIFEST)
+    if not (out / storage.DESIGN).exists():
+        storage.write_frame(design_frame(spec), out / storage.DESIGN)
+    return manifest
 
 
 def _executor(
@@ -169,36 +215,15 @@ def pending_tasks(spec: Spec, done: set[tuple[int, int]]) -> Iterator[RunTask]:
                 yield RunTask(point_id, replication, seed, values)
 
 
-def batch_size_for(pending: int, slots: int, batch_size: int | None = None) -> int:
-    """Runs per task: about ``TASKS_PER_SLOT`` tasks per slot, so work balances and overhead stays small."""
-    if batch_size is not None:
-        return max(batch_size, 1)
+def batch_size_for(pending: int, slots: int) -> int:
+    """The largest batch that still leaves about ``TASKS_PER_SLOT`` tasks per slot (and <= ``MAX_BATCH``)."""
     return max(1, min(MAX_BATCH, math.ceil(pending / (slots * TASKS_PER_SLOT))))
 
 
 def _run_session(
     spec: Spec, out: Path, manifest: dict[str, Any], choice: ExecutorChoice, options: _Options
 ) -> SweepResult:
-    done, ok_before, failed_before = storage.completed(out)
-    mf.start_session(manifest, choice.info, len(done))
-    storage.write_json(manifest, out / storage.MANIFEST)
-    writer = ChunkWriter(
-        out, storage.next_part(out), chunk_runs=options.chunk_runs, chunk_seconds=options.chunk_seconds
-    )
-    progress = Progress(spec.name, spec.n_runs, len(done), enabled=options.progress)
-    session = _Session(spec, out, writer, progress, ok_before, failed_before)
-    size = batch_size_for(spec.n_runs - len(done), choice.slots, options.batch_size)
-    batches = (
-        Batch(
-            spec.base,
-            spec.design.factors,
-            tuple(chunk),
-            spec.keep,
-            options.run_fn,
-            options.summarize_fn,
-        )
-        for chunk in itertools.batched(pending_tasks(spec, done), size)
-    )
+    session, batches = _start_session(spec, out, manifest, choice, options)
     status = "interrupted"
     try:
         _drive(choice.executor, batches, 2 * choice.slots, session.record)
@@ -212,6 +237,31 @@ def _run_session(
     finally:
         _finish(session, manifest, status)
     return _result(session, manifest, status)
+
+
+def _start_session(
+    spec: Spec, out: Path, manifest: dict[str, Any], choice: ExecutorChoice, options: _Options
+) -> tuple[_Session, Iterator[Batch]]:
+    """Record the session in the manifest; return its state and the batches of pending runs."""
+    done, ok_before, failed_before = storage.completed(out)
+    mf.start_session(manifest, choice.info, len(done))
+    change = mf.code_change(manifest)
+    if change:
+        warnings.warn(change, CodeChangedWarning, stacklevel=4)
+    storage.write_json(manifest, out / storage.MANIFEST)
+    writer = ChunkWriter(
+        out, storage.next_part(out), chunk_runs=options.chunk_runs, chunk_seconds=options.chunk_seconds
+    )
+    progress = Progress(spec.name, spec.n_runs, len(done), enabled=options.progress)
+    sizer = BatchSizer(batch_size_for(spec.n_runs - len(done), choice.slots), options.batch_size)
+    session = _Session(spec, out, writer, progress, sizer, ok_before, failed_before)
+    return session, _batches(spec, pending_tasks(spec, done), sizer, options)
+
+
+def _batches(spec: Spec, tasks: Iterator[RunTask], sizer: BatchSizer, options: _Options) -> Iterator[Batch]:
+    """Group pending runs into tasks, each sized when it is formed (after earlier results arrived)."""
+    while chunk := tuple(itertools.islice(tasks, sizer.next_size())):
+        yield Batch(spec.base, spec.design.factors, chunk, spec.keep, options.run_fn, options.summarize_fn)
 
 
 def _finish(session: _Session, manifest: dict[str, Any], status: str) -> None:

@@ -15,3 +15,7 @@ class SweepAborted(RuntimeError):
 
 class ExecutorError(ValueError):
     """The requested executor cannot be started (Dask missing, scheduler unreachable, bad worker count)."""
+
+
+class CodeChangedWarning(UserWarning):
+    """A sweep resumed with different ``sim`` code than its previous session used."""

@@ -5,6 +5,7 @@ Dask distributed is an optional extra (``pip install .[cluster]``), imported onl
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ExecutorError
+from .worker import MODEL_MODULES, run_batch
 
 
 class InlineExecutor(Executor):
@@ -60,9 +62,23 @@ def open_executor(
     if n == 1:
         yield ExecutorChoice(InlineExecutor(), 1, {"kind": "sequential", "workers": 1})
         return
-    pool = ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(), initializer=_ignore_sigint)
     with _closing_pool(pool):
         yield ExecutorChoice(pool, n, {"kind": "process-pool", "workers": n})
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """Workers start from a fork server where there is one (POSIX; the default from Python 3.14).
+
+    Forking the driver itself is unsafe once it has threads (pyarrow's pool after reading Parquet,
+    a notebook kernel, a Dask client). The server preloads the main script (so run functions defined
+    there unpickle), the worker module and the model, so each worker starts with them imported.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", run_batch.__module__, *MODEL_MODULES])
+    return context
 
 
 def _ignore_sigint() -> None:
@@ -94,33 +110,34 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
 @contextlib.contextmanager
 def _dask(scheduler: str | None, n_local: int | None) -> Iterator[ExecutorChoice]:
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
     except ImportError:
         raise ExecutorError("Dask is not installed: pip install 'scam-enforcement-sim[cluster]'") from None
-    if n_local is not None and n_local < 1:
-        raise ExecutorError(f"--dask-local: expected a positive number of workers, got {n_local}")
     with contextlib.ExitStack() as stack:
-        if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=n_local,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            stack.enter_context(cluster)
-            address = cluster.scheduler_address
-        else:
-            address = scheduler
+        address = scheduler if scheduler is not None else stack.enter_context(_local_cluster(n_local))
         try:
             client = stack.enter_context(Client(address, timeout="10s"))
         except (OSError, TimeoutError) as exc:
             raise ExecutorError(f"--scheduler: cannot reach the Dask scheduler at {address}: {exc}") from None
-        slots = max(sum(client.nthreads().values()), 1)
-        info = {
-            "kind": "dask",
-            "scheduler": scheduler or "local",
-            "workers": len(client.nthreads()),
-            "threads": slots,
-        }
+        threads = client.nthreads()
+        slots = max(sum(threads.values()), 1)
+        info = {"kind": "dask", "scheduler": scheduler or "local", "workers": len(threads), "threads": slots}
         yield ExecutorChoice(client.get_executor(), slots, info)
+
+
+@contextlib.contextmanager
+def _local_cluster(n_workers: int | None) -> Iterator[str]:
+    """A Dask LocalCluster of single-threaded worker processes; yields its scheduler address."""
+    from dask.distributed import LocalCluster
+
+    if n_workers is not None and n_workers < 1:
+        raise ExecutorError(f"--dask-local: expected a positive number of workers, got {n_workers}")
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    with cluster:
+        yield cluster.scheduler_address

@@ -1,6 +1,7 @@
 """Provenance recorded in ``manifest.json``: code version, package versions, host and sessions."""
 
 import datetime as dt
+import hashlib
 import os
 import platform
 import socket
@@ -20,22 +21,49 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def code_version() -> dict[str, Any] | None:
-    """Git commit and dirty flag of the checkout holding ``sim``, or ``None`` outside a git checkout.
+def code_version() -> dict[str, Any]:
+    """The code that produced the results: git commit and dirty flag of the checkout holding ``sim``
+    (``None`` outside one) and a SHA-256 of the ``sim`` package's Python sources (catches uncommitted
+    edits between sessions)."""
+    package = Path(__file__).resolve().parents[1]
+    return {**_git_state(package.parent), "source_sha256": source_digest(package)}
 
-    Uses ``--no-optional-locks`` so that recording provenance never writes to the repository.
-    """
-    root = Path(__file__).resolve().parents[2]
+
+def source_digest(package: Path) -> str:
+    """SHA-256 over the relative paths and contents of every ``.py`` file below ``package``."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _git_state(root: Path) -> dict[str, Any]:
+    """``commit`` and ``dirty``; read-only (``--no-optional-locks`` keeps git from touching its index)."""
     git = ["git", "--no-optional-locks", "-C", str(root)]
+    unknown = {"commit": None, "dirty": None}
     try:
         top = _git([*git, "rev-parse", "--show-toplevel"])
         if top is None or Path(top).resolve() != root:
-            return None  # an installed copy of sim inside some other repository's tree
+            return unknown  # not a checkout, or an installed copy of sim inside another repository
         status = _git([*git, "status", "--porcelain"])
         head = _git([*git, "rev-parse", "HEAD"])  # None before the first commit
     except (OSError, subprocess.SubprocessError):
+        return unknown
+    return {"commit": head, "dirty": None if status is None else bool(status)}
+
+
+def code_change(manifest: dict[str, Any]) -> str | None:
+    """A warning if the code differs from the previous session's (results would mix code versions)."""
+    sessions = manifest["sessions"]
+    if len(sessions) < 2:
         return None
-    return {"commit": head, "dirty": bool(status)}
+    before, now_ = sessions[-2]["code"], sessions[-1]["code"]
+    if before.get("source_sha256") == now_.get("source_sha256"):
+        return None
+    return (
+        f"the sim code changed since the previous session of sweep {manifest['name']!r} "
+        f"(commit {before.get('commit')} -> {now_.get('commit')}); earlier runs came from the old code"
+    )
 
 
 def _git(command: list[str]) -> str | None:

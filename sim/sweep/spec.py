@@ -10,7 +10,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ class Spec:
     keep: str | int = "summary"
     description: str = ""
     source: str = "<spec>"
-    text: str = ""
+    text: str = field(default="", repr=False)
 
     @property
     def n_points(self) -> int:

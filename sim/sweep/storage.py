@@ -108,8 +108,8 @@ def check_folder(out: Path, digest: str, *, resume: bool) -> dict[str, Any] | No
             )
     if manifest is not None and manifest.get("spec_hash") != digest:
         raise SweepFolderError(
-            f"{out}: holds sweep {manifest.get('name')!r} of a different spec (the spec changed since it "
-            "started); results are never mixed: use another --out or restore the spec"
+            f"{out}: holds sweep {manifest.get('name')!r} of a different spec (the spec, or a parameter "
+            "default it relies on, changed since it started); results are never mixed: use another --out"
         )
     if manifest is None and resume:
         raise SweepFolderError(f"{out}: nothing to resume (no sweep has been started in this folder)")

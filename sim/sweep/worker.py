@@ -5,12 +5,14 @@ inline, in a process pool or on a Dask cluster. The default model is ``sim.run.r
 ``sim.observe.summarize``, imported lazily inside the worker.
 """
 
+import functools
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.params import Params
@@ -19,6 +21,7 @@ RunFn = Callable[[Params, int, int | None], pd.DataFrame]
 SummarizeFn = Callable[[pd.DataFrame], Mapping[str, float]]
 KEY_COLUMNS = ("point_id", "replication", "seed")
 TIMING_COLUMN = "run_seconds"
+MODEL_MODULES = ("sim.run", "sim.observe")
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,13 @@ class BatchResult:
 def resolve_model(run_fn: RunFn | None, summarize_fn: SummarizeFn | None) -> tuple[RunFn, SummarizeFn]:
     """The given functions, or the project's model (``sim.run.run``, ``sim.observe.summarize``)."""
     if run_fn is None:
-        from sim.run import run as run_fn
+        from sim.run import run
+
+        run_fn = run
     if summarize_fn is None:
-        from sim.observe import summarize as summarize_fn
+        from sim.observe import summarize
+
+        summarize_fn = summarize
     return run_fn, summarize_fn
 
 
@@ -75,7 +82,7 @@ def _run_one(batch: Batch, task: RunTask, run_fn: RunFn, summarize_fn: Summarize
     factors = dict(zip(batch.factors, task.values, strict=True))
     start = time.perf_counter()
     try:
-        params = batch.base.with_overrides(factors)
+        params = _params(batch.base, batch.factors, task.values)
         frame = run_fn(params, task.seed, params.weeks)
         summary = _summary(summarize_fn(frame), {**key, **factors})
         weekly = _weekly(frame, batch.keep, task)
@@ -95,7 +102,7 @@ def _summary(summary: Mapping[str, Any], columns: Mapping[str, Any]) -> dict[str
     """Summary values as floats; a key already stored as a key or factor column must agree with it."""
     out = {}
     for name, value in summary.items():
-        if name == TIMING_COLUMN or (name in columns and float(value) != float(columns[name])):
+        if name == TIMING_COLUMN or (name in columns and value != columns[name]):
             raise ValueError(f"summary key {name!r} clashes with the run's {name!r} column")
         if name not in columns:
             out[str(name)] = float(value)
@@ -109,8 +116,17 @@ def _weekly(frame: pd.DataFrame, keep: str | int, task: RunTask) -> pd.DataFrame
     if "week" not in frame.columns:
         raise ValueError("the run's frame has no 'week' column")
     rows = frame if keep == "weekly" else frame[frame["week"] % int(keep) == 0]
-    rows = rows.drop(columns=[c for c in KEY_COLUMNS if c in rows.columns]).reset_index(drop=True)
-    rows.insert(0, "point_id", pd.Series(task.point_id, index=rows.index, dtype="int64"))
-    rows.insert(1, "replication", pd.Series(task.replication, index=rows.index, dtype="int64"))
-    rows.insert(2, "seed", pd.Series(task.seed, index=rows.index, dtype="int64"))
-    return rows
+    n = len(rows)
+    columns: dict[str, Any] = {
+        "point_id": np.full(n, task.point_id, dtype=np.int64),
+        "replication": np.full(n, task.replication, dtype=np.int64),
+        "seed": np.full(n, task.seed, dtype=np.int64),
+    }
+    columns.update((c, rows[c].to_numpy()) for c in rows.columns if c not in KEY_COLUMNS)
+    return pd.DataFrame(columns)
+
+
+@functools.lru_cache(maxsize=256)
+def _params(base: Params, factors: tuple[str, ...], values: tuple[Any, ...]) -> Params:
+    """The parameters of a design point, built once per worker (validation costs more than a cheap run)."""
+    return base.with_overrides(dict(zip(factors, values, strict=True)))

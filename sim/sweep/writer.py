@@ -25,7 +25,7 @@ class ChunkWriter:
         *,
         chunk_runs: int = 1000,
         chunk_seconds: float = 30.0,
-        chunk_weekly_rows: int = 250_000,
+        chunk_weekly_rows: int = 100_000,
     ) -> None:
         self.out = out
         self.next_part = first_part

@@ -1,4 +1,4 @@
-"""Stand-in models for the sweep tests: tiny, deterministic in (params, seed), picklable by reference.
+"""Stand-ins for the sweep tests: a tiny real-model spec, and models deterministic in (params, seed).
 
 They are passed to the engine as ``run_fn``/``summarize_fn`` in Python; spec files never name code.
 """
@@ -10,6 +10,28 @@ import numpy as np
 import pandas as pd
 
 from sim.params import Params
+
+# A tiny real-model setting: 20 weeks after a 4-week burn-in with five networks (about 0.05 s a run).
+TINY = """
+name = "tiny"
+weeks = 20
+replications = 2
+root_seed = 20261128
+keep = {keep}
+
+[base]
+burn_in_weeks = 4
+targeting = "broker"
+
+[base.world]
+n_networks = 5
+
+[design]
+type = "grid"
+
+[design.factors]
+strategy = ["reactive", "preventative", "mixed"]
+"""
 
 
 def fake_run(params: Params, seed: int, weeks: int | None = None) -> pd.DataFrame:
