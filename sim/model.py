@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 
 from sim import rules, world
-from sim.agents.network import FACILITATOR_ROLES, MANAGER, ROLE_NAMES, ScamNetwork
+from sim.agents.network import ASSOCIATE, FACILITATOR_ROLES, MANAGER, ROLE_NAMES, ScamNetwork
 from sim.agents.partner import PartnerAgency
 from sim.agents.police import PoliceTaskForce
 from sim.agents.recruiter import Recruiter
@@ -111,9 +111,10 @@ class ScamEnforcementModel(mesa.Model):
         new = rules.recruits(demand, supply, rng)
         exit_rate = p.worker_exit_rate + p.unpaid_exit_rate * (1.0 - n.solvency)
         n.workers += new - rules.binomial_losses(n.workers, exit_rate, rng)
-        self.pool = rules.pool_update(self.pool, float(new.sum()), p.pool_size, p.pool_replenish)
+        recruited = float(new.sum())
+        self.pool = rules.pool_update(self.pool, recruited, p.pool_size, p.pool_replenish)
         self.awareness *= 1.0 - p.awareness_decay
-        self.events["new_recruits"] += float(new.sum())
+        self.events["new_recruits"] += recruited
         target = np.round(n.workers * self.params.world.staff_per_1000_workers / 1e3).astype(np.int64)
         n.staff += rules.replacement_draws(np.maximum(target - n.staff, 0) * n.alive, p.staff_replace_rate, rng)
         self._recruiter_turnover()
@@ -154,7 +155,7 @@ class ScamEnforcementModel(mesa.Model):
         for i in np.flatnonzero(n.alive & (n.insolvent >= p.laundering.insolvency_weeks)):
             self.dissolve(self.network_at[i])
         m = self.members
-        m.known &= ~(self.rng.random(len(m)) < p.police.intel_decay)
+        m.known &= self.rng.random(len(m)) >= p.police.intel_decay  # each known member forgotten at the decay rate
         self._entry()
 
     def _rebuild(self) -> None:
@@ -173,15 +174,23 @@ class ScamEnforcementModel(mesa.Model):
         world.spawn_shells(self, np.repeat(np.arange(len(n)), new_shells))
 
     def _fill_vacancies(self) -> None:
-        n, m, a = self.nets, self.members, self.params.adaptation
-        live = m.alive
-        managers = np.bincount(m.net[live & (m.role == MANAGER)], minlength=len(n))
-        facilitators = np.bincount(m.net[live & np.isin(m.role, FACILITATOR_ROLES)], minlength=len(n))
+        n, a = self.nets, self.params.adaptation
+        counts = self.role_counts()
+        managers, associates = counts[:, MANAGER], counts[:, ASSOCIATE]
+        facilitators = counts[:, list(FACILITATOR_ROLES)].sum(axis=1)
         new_m = rules.replacement_draws(np.maximum(n.managers_target - managers, 0) * n.alive, a.manager_replace_rate, self.rng)
         gap_f = np.maximum(n.facilitators_target - facilitators, 0) * n.alive
         new_f = rules.replacement_draws(gap_f, a.facilitator_replace_rate, self.rng)
-        for i in np.flatnonzero(new_m + new_f):
-            self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]))
+        gap_a = np.maximum(n.associates_target - associates, 0) * n.alive
+        new_a = rules.replacement_draws(gap_a, a.manager_replace_rate, self.rng)
+        for i in np.flatnonzero(new_m + new_f + new_a):
+            self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]), int(new_a[i]))
+
+    def role_counts(self) -> np.ndarray:
+        """Active members per network and role, ``counts[network, role]``, from one ``bincount``."""
+        m, roles, size = self.members, len(ROLE_NAMES), len(self.nets)
+        live = m.alive
+        return np.bincount(m.net[live] * roles + m.role[live], minlength=size * roles).reshape(size, roles)
 
     def _reorganise(self) -> None:
         n = self.nets

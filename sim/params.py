@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-STRATEGIES = ("none", "reactive", "preventative", "mixed", "transition")
+STRATEGIES = ("none", "reactive", "preventative", "mixed", "transition", "custom")
 TARGETING = ("auto", "kingpin", "broker", "recruiter", "random")
 
 
@@ -110,6 +110,9 @@ class World(_Group):
     oc_linked_share: float = param(0.75, 0, 1, "share", "seed document", "share of networks linked to OC groups")
     managers_mean: float = param(4, 1, 30, "members", "assumption", "mean managers per network")
     facilitators_mean: float = param(4, 1, 30, "members", "assumption", "mean facilitators per network")
+    associates_mean: float = param(
+        6, 0, 100, "members", "assumption", "low-level members per network (team leaders, money mules, drivers)"
+    )
     staff_per_1000_workers: float = param(10, 0, 200, "members", "assumption", "guards and team leaders per 1,000")
 
 
@@ -195,10 +198,10 @@ class Adaptation(_Group):
         0.1, 0, 1, "1/week", "Duijn et al. 2014", "refill of a manager vacancy; also reorganisation of a split graph"
     )
     facilitator_replace_rate: float = param(
-        0.015, 0, 1, "1/week", "Duijn et al. 2014", "refill of a scarce facilitator skill (slowest to recover)"
+        0.01, 0, 1, "1/week", "Duijn et al. 2014", "refill of a scarce facilitator skill (slowest to recover)"
     )
-    succession_weeks: int = param(4, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss")
-    split_prob: float = param(0.25, 0, 1, "prob", "Calderón et al. 2015", "factions split after boss removal")
+    succession_weeks: int = param(2, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss")
+    split_prob: float = param(0.15, 0, 1, "prob", "Calderón et al. 2015", "factions split after boss removal")
     dissolve_prob: float = param(0.15, 0, 1, "prob", "assumption", "dissolution after boss removal if centralised")
     collapse_prob: float = param(
         0.5, 0, 1, "prob", "assumption", "chance a raid closes a network with an empty compound (scaled by health)"
@@ -230,7 +233,7 @@ class Police(_Group):
     raid_cost: float = param(60, 0.1, 10_000, "officer-weeks", "calibrated", "effort per compound raid")
     arrest_cost: float = param(10, 0.1, 10_000, "officer-weeks", "assumption", "effort per targeted arrest")
     website_cost: float = param(2.0, 0.01, 1000, "officer-weeks", "calibrated", "effort per website takedown")
-    licence_cost: float = param(5, 0.1, 10_000, "officer-weeks", "calibrated", "effort per licence inspection")
+    licence_cost: float = param(4.5, 0.1, 10_000, "officer-weeks", "calibrated", "effort per licence inspection")
     tracing_cost: float = param(15, 0.1, 10_000, "officer-weeks", "assumption", "effort per financial trace")
     disruption_cost: float = param(12, 0.1, 10_000, "officer-weeks", "assumption", "effort per recruiter operation")
     investigation_cost: float = param(8, 0.1, 10_000, "officer-weeks", "assumption", "effort per investigation")
@@ -239,7 +242,7 @@ class Police(_Group):
     intel_weight: float = param(3.0, 0, 100, "1", "assumption", "weight of intelligence in success")
     skill_weight: float = param(0.8, 0, 100, "1", "assumption", "weight of skill in success")
     boss_insulation: float = param(
-        0.7, 0, 1, "share", "assumption", "cut in the chance of arresting a boss (insulated, often abroad)"
+        0.8, 0, 1, "share", "assumption", "cut in the chance of arresting a boss (insulated, often abroad)"
     )
     leak_prob: float = param(0.3, 0, 1, "prob", "press (July 2025 raids)", "a raid is tipped off in advance")
     raid_find_share: float = param(0.05, 0, 1, "share", "calibrated", "share of a compound's workers found")
@@ -253,6 +256,9 @@ class Police(_Group):
     raid_websites: float = param(5, 0, 1000, "websites", "assumption", "websites taken down per raid")
     workers_per_device: int = param(
         10, 1, 10_000, "workers", "assumption", "detained workers per seized work phone or computer"
+    )
+    associate_visibility: float = param(
+        3, 1, 100, "ratio", "assumption", "how much likelier a low-level associate is to be revealed than others"
     )
     forensic_reveal: float = param(0.8, 0, 1, "prob", "assumption", "reveal chance per seized device at full skill")
     awareness_gain: float = param(0.004, 0, 1, "share", "assumption", "awareness raised per recruiter operation")
@@ -271,6 +277,25 @@ class Partner(_Group):
     sharing_rate: float = param(0.5, 0, 100, "reveals/action", "assumption", "members revealed per liaison")
     attention: float = param(1.0, 0, 100, "1", "assumption", "partner interest per unit foreign-victim share")
     mla_prob: float = param(0.5, 0, 1, "prob", "assumption", "mutual legal assistance granted at full trust")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Custom(_Group):
+    """Shares of the weekly effort per action for ``strategy = "custom"`` (they must add up to 1)."""
+
+    _path: ClassVar[str] = "custom"
+    raid: float = param(0.0, 0, 1, "share", "user", "share of effort on compound raids")
+    arrest: float = param(0.5, 0, 1, "share", "user", "share on targeted arrests (rule: targeting)")
+    website: float = param(0.0, 0, 1, "share", "user", "share on website takedowns")
+    licence: float = param(0.0, 0, 1, "share", "user", "share on licence inspections")
+    investigation: float = param(0.5, 0, 1, "share", "user", "share on investigation")
+    tracing: float = param(0.0, 0, 1, "share", "user", "share on financial tracing")
+    disruption: float = param(0.0, 0, 1, "share", "user", "share on recruitment disruption")
+    cooperation: float = param(0.0, 0, 1, "share", "user", "share on partner liaison")
+    training: float = param(0.0, 0, 1, "share", "user", "share on forensic training")
+
+    def shares(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -294,6 +319,13 @@ class Params(_Group):
     adaptation: Adaptation = field(default_factory=Adaptation)
     police: Police = field(default_factory=Police)
     partner: Partner = field(default_factory=Partner)
+    custom: Custom = field(default_factory=Custom)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        total = sum(self.custom.shares().values())
+        if self.strategy == "custom" and abs(total - 1.0) > 1e-9:
+            raise ValueError(f"custom: the shares of a custom strategy must add up to 1, not {total:g}")
 
     # -- introspection ---------------------------------------------------------------------------
     @classmethod

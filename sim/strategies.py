@@ -4,15 +4,16 @@ A strategy is a split of the same weekly budget (``Params.effort``) over the act
 targeting rule for intelligence-led arrests. ``mixed`` blends the two pure presets by the prevention
 share; ``transition`` runs reactive, then ramps the prevention share linearly from 0 to 1 over
 ``transition_ramp_weeks`` starting at ``transition_week``. ``none`` allocates nothing: it is the
-no-enforcement baseline. Nothing outside this module looks at the strategy's name.
+no-enforcement baseline. ``custom`` takes the shares in ``Params.custom`` (for experiments such as
+comparing targeting rules on an arrest-focused budget). Nothing outside this module looks at the strategy's name.
 """
 
 from types import MappingProxyType
 
 from sim.params import Params
 
-REACTIVE_ACTIONS = ("raid", "arrest", "website", "licence", "investigation")
-PREVENTATIVE_ACTIONS = ("tracing", "disruption", "arrest", "cooperation", "training", "investigation")
+#: Actions only the preventative preset uses (the prevention share of a custom allocation).
+PREVENTATIVE_ONLY = ("tracing", "disruption", "cooperation", "training")
 ACTIONS = ("raid", "website", "licence", "tracing", "disruption", "cooperation", "training", "investigation", "arrest")
 
 #: Shares of effort of the pure reactive preset: raids, kingpin arrests, website and licence actions,
@@ -32,6 +33,9 @@ def prevention_share(params: Params, week: int) -> float:
     match params.strategy:
         case "reactive" | "none":
             return 0.0
+        case "custom":
+            shares = params.custom.shares()
+            return sum(shares[a] for a in PREVENTATIVE_ONLY)
         case "preventative":
             return 1.0
         case "mixed":
@@ -49,6 +53,8 @@ def allocation(params: Params, week: int) -> dict[str, float]:
     """Effort (officer-weeks) per action this week; the total is ``params.effort`` (0 for ``none``)."""
     if params.strategy == "none":
         return dict.fromkeys(ACTIONS, 0.0)
+    if params.strategy == "custom":
+        return {a: params.effort * share for a, share in params.custom.shares().items()}
     p = prevention_share(params, week)
     return {
         a: params.effort * ((1.0 - p) * REACTIVE.get(a, 0.0) + p * PREVENTATIVE.get(a, 0.0)) for a in ACTIONS

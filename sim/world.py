@@ -27,7 +27,7 @@ def network_table() -> Table:
         alive=b, zone=i, oc=b, capacity=f, workers=i, websites=i, staff=i, dirty=f, clean=f, revenue=f,
         solvency=f, insolvent=i, security=f, pressure=f, decentral=f, efficiency=f, graph_ratio=f,
         launder_mult=f, has_launderer=b, has_fixer=b, has_it=b, disrupted_until=i, managers_target=i,
-        facilitators_target=i, shells_target=i, born=i, fragmented=b,
+        facilitators_target=i, associates_target=i, shells_target=i, born=i, fragmented=b,
     )  # fmt: skip
 
 
@@ -64,13 +64,15 @@ def spawn_networks(model: "ScamEnforcementModel", n: int, zones: np.ndarray, fil
         clean=8.0 * cost, solvency=1.0, decentral=_beta_around(p.adaptation.decentralisation_mean, rng, n),
         managers_target=1 + rng.poisson(w.managers_mean - 1, n),
         facilitators_target=3 + rng.poisson(max(w.facilitators_mean - 3, 0.0), n),
+        associates_target=rng.poisson(w.associates_mean, n),
         shells_target=shells_needed(p, capacity), born=model.week, disrupted_until=NEVER,
     )  # fmt: skip
     created = []
     for slot in slots:
         net = ScamNetwork(model, int(slot))
         model.network_at.append(net)
-        net.build(int(model.nets.managers_target[slot]), int(model.nets.facilitators_target[slot]))
+        nets = model.nets
+        net.build(int(nets.managers_target[slot]), int(nets.facilitators_target[slot]), int(nets.associates_target[slot]))
         created.append(net)
     size = capacity / w.workers_mean
     spawn_recruiters(model, np.repeat(slots, np.maximum(1, rng.poisson(w.recruiters_per_network * size))))
@@ -167,7 +169,8 @@ def _faction_row(model: "ScamEnforcementModel", i: int, share: float, managers: 
         row[name] = part
     row.update(
         alive=True, born=model.week, managers_target=max(managers, 1),
-        facilitators_target=nets.facilitators_target[i], shells_target=max(1, round(nets.shells_target[i] * share)),
+        facilitators_target=nets.facilitators_target[i], associates_target=nets.associates_target[i],
+        shells_target=max(1, round(nets.shells_target[i] * share)),
         launder_mult=1.0, graph_ratio=1.0,
     )  # fmt: skip
     return row

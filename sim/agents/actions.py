@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import rules
-from sim.agents.network import BOSS, FACILITATOR_ROLES, MANAGER
+from sim.agents.network import ASSOCIATE, BOSS, FACILITATOR_ROLES, MANAGER
 
 if TYPE_CHECKING:
     from sim.agents.police import PoliceTaskForce
@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 
 def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
     """Index drawn with probability proportional to ``weights`` (None if all are zero)."""
-    cumulative = np.cumsum(weights)
+    cumulative = weights.cumsum()
     total = cumulative[-1] if len(cumulative) else 0.0
     if total <= 0:
         return None
-    return min(int(np.searchsorted(cumulative, rng.random() * total, side="right")), len(weights) - 1)
+    return min(int(cumulative.searchsorted(rng.random() * total, side="right")), len(weights) - 1)
 
 
 def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:
@@ -42,7 +42,7 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     nets, p, rng = model.nets, model.params.police, model.rng
     for done in range(ops):
         visible = nets.workers * (1.0 - nets.security) * (nets.alive & model.home_mask())
-        i = _pick(visible.astype(float), rng)
+        i = _pick(visible, rng)
         if i is None:
             return done
         tipped = rng.random() < p.leak_prob
@@ -136,7 +136,7 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     network = model.network_at[i]
     known = network.known_members()
     if rule == "kingpin":
-        rank = {BOSS: 0, MANAGER: 1}
+        rank = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}
         member = min(known, key=lambda m: (rank.get(network.role(m), 2), m))
     elif rule == "broker":
         brokers = [m for m in known if network.role(m) != BOSS] or known

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 import mesa
 
-BOSS, MANAGER, LAUNDERER, FIXER, IT = 0, 1, 2, 3, 4
-ROLE_NAMES = ("boss", "manager", "launderer", "licence fixer", "IT")
+BOSS, MANAGER, LAUNDERER, FIXER, IT, ASSOCIATE = 0, 1, 2, 3, 4, 5
+ROLE_NAMES = ("boss", "manager", "launderer", "licence fixer", "IT", "associate")
 FACILITATOR_ROLES = (LAUNDERER, FIXER, IT)
 
 
@@ -81,17 +81,18 @@ class ScamNetwork(mesa.Agent):
         bosses = self.members_with(BOSS)
         return bosses[0] if bosses else None
 
-    def build(self, managers: int, facilitators: int) -> None:
-        """Create the boss, managers and facilitators (at least one of each skill) and link them."""
+    def build(self, managers: int, facilitators: int, associates: int = 0) -> None:
+        """Create the boss, managers, facilitators (at least one of each skill) and low-level
+        associates (team leaders, money mules, drivers), and link them."""
         self.add_member(BOSS)
         for _ in range(managers):
             self.add_member(MANAGER)
         roles = list(FACILITATOR_ROLES)
         extra = self.model.rng.choice(FACILITATOR_ROLES, size=max(facilitators - 3, 0))
-        for role in roles + [int(r) for r in extra]:
+        for role in roles + [int(r) for r in extra] + [ASSOCIATE] * associates:
             self.add_member(role)
         self.efficiency0 = rules.global_efficiency(self.adj)
-        self.refresh_structure()
+        self._record_structure(self.efficiency0)
 
     def add_member(self, role: int) -> int:
         """Add a member and tie it in: decentralised networks link managers to each other, centralised
@@ -99,21 +100,22 @@ class ScamNetwork(mesa.Agent):
         model, d = self.model, self.decentralisation
         m = int(model.members.add(1, net=self.slot, role=role, alive=True)[0])
         others = list(self.adj)
+        roles = self.roles()
         self.adj[m] = set()
-        boss = self.boss() if role != BOSS else None
-        managers = self.members_with(MANAGER)
+        boss = next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None) if role != BOSS else None
+        managers = [x for x, r in zip(others, roles, strict=True) if r == MANAGER]
         ties: set[int] = set()
         if role == BOSS:
-            ties.update(x for x in others if model.members.role[x] == MANAGER)
+            ties.update(managers)
         elif role == MANAGER:
-            ties.update(x for x in managers if x != m and model.rng.random() < 0.2 + 0.6 * d)
+            ties.update(x for x in managers if model.rng.random() < 0.2 + 0.6 * d)
             if boss is not None and (not ties or model.rng.random() < 1.0 - 0.6 * d):
                 ties.add(boss)
         else:
-            anchors = [x for x in managers if x != m] or ([boss] if boss is not None else [])
+            anchors = managers or ([boss] if boss is not None else [])
             if anchors:
                 ties.add(int(model.rng.choice(anchors)))
-            if boss is not None and model.rng.random() < 0.5 * (1.0 - d):
+            if role != ASSOCIATE and boss is not None and model.rng.random() < 0.5 * (1.0 - d):
                 ties.add(boss)
         if not ties and others:
             ties.add(int(model.rng.choice(others)))
@@ -153,13 +155,21 @@ class ScamNetwork(mesa.Agent):
         self.model.nets.fragmented[self.slot] = False
         self.refresh_structure()
 
+    def roles(self) -> list[int]:
+        """The role of each member, in the order of ``adj``."""
+        return self.model.members.role[list(self.adj)].tolist() if self.adj else []
+
     def refresh_structure(self) -> None:
         """Recompute the cached graph measures and capabilities after the graph changed."""
+        self._record_structure(rules.global_efficiency(self.adj))
+
+    def _record_structure(self, eff: float) -> None:
+        """Store the graph's efficiency ``eff`` and the capabilities its roles give; drop the cached
+        brokerage scores."""
         nets, p, i = self.model.nets, self.model.params, self.slot
-        eff = rules.global_efficiency(self.adj)
         nets.efficiency[i] = eff
         nets.graph_ratio[i] = eff / self.efficiency0 if self.efficiency0 > 0 else 0.0
-        roles = {self.role(m) for m in self.adj}
+        roles = set(self.roles())
         nets.has_launderer[i] = LAUNDERER in roles
         nets.has_fixer[i] = FIXER in roles
         nets.has_it[i] = IT in roles
@@ -220,10 +230,12 @@ class ScamNetwork(mesa.Agent):
         nets.disrupted_until[self.slot] = self.model.week + self.model.params.adaptation.succession_weeks
         self.refresh_structure()
 
-    def fill_vacancies(self, managers: int, facilitators: int) -> None:
+    def fill_vacancies(self, managers: int, facilitators: int, associates: int = 0) -> None:
         """Recruit replacement members (drawn by the model at the role's replacement rate)."""
         for _ in range(managers):
             self.add_member(MANAGER)
+        for _ in range(associates):
+            self.add_member(ASSOCIATE)
         present = {self.role(m) for m in self.adj}
         missing = [r for r in FACILITATOR_ROLES if r not in present] or list(FACILITATOR_ROLES)
         for k in range(facilitators):
@@ -236,8 +248,11 @@ class ScamNetwork(mesa.Agent):
 
     def reveal(self, count: int, rng: np.random.Generator, near_known: bool = True) -> int:
         """Reveal up to ``count`` unknown members, preferring neighbours of known ones (insulated bosses
-        are found through their contacts). Returns how many were revealed."""
+        are found only through their contacts). Low-level associates are the visible face of a network
+        and are ``police.associate_visibility`` times likelier to be the one revealed. Returns how
+        many were revealed."""
         known = self.model.members.known
+        visibility = self.model.params.police.associate_visibility
         revealed = 0
         for _ in range(count):
             frontier = {w for m in self.adj if known[m] for w in self.adj[m] if not known[w]}
@@ -246,6 +261,7 @@ class ScamNetwork(mesa.Agent):
                 pool = [m for m in pool if self.role(m) != BOSS] or pool
             if not pool:
                 break
-            known[int(rng.choice(pool))] = True
+            weights = np.array([visibility if self.role(m) == ASSOCIATE else 1.0 for m in pool])
+            known[pool[int(rng.choice(len(pool), p=weights / weights.sum()))]] = True
             revealed += 1
         return revealed

@@ -64,8 +64,8 @@ class PoliceTaskForce(mesa.Agent):
     def update_staff(self) -> None:
         """Skilled staff leave at the attrition rate; trainees graduate after the training lag."""
         p = self.model.params.police
-        self.skilled -= int(rules.binomial_losses(np.array([self.skilled]), p.attrition_rate, self.model.rng)[0])
+        self.skilled -= rules.binomial_loss(self.skilled, p.attrition_rate, self.model.rng)
         hires = int(self.model.rng.poisson(p.skilled_hiring))
         self.skilled = min(self.skilled + hires + int(self.pipeline[0]), self.officers)
-        self.pipeline = np.roll(self.pipeline, -1)
+        self.pipeline[:-1] = self.pipeline[1:]  # everyone in training moves a week closer
         self.pipeline[-1] = 0
