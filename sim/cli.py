@@ -67,8 +67,10 @@ def _check_out(out: str) -> Path:
     path = Path(out)
     if path.suffix not in (".csv", ".parquet"):
         raise InputError(f"--out {out}: use a .csv or .parquet file name")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise InputError(f"--out {out}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise InputError(f"--out {out}: is a folder, not a file")
     return path
 
 
@@ -90,6 +92,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     if args.weeks is not None and args.weeks < 1:
         raise InputError(f"--weeks {args.weeks}: must be at least 1")
+    if args.seed < 0:
+        raise InputError(f"--seed {args.seed}: must be zero or positive")
     if args.out:
         _check_out(args.out)
     frame = run(params, args.seed, args.weeks)

@@ -10,6 +10,7 @@ Variants are ``dataclasses.replace(base, ...)`` or :meth:`Params.with_overrides`
 
 import dataclasses
 import math
+import numbers
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,10 +64,10 @@ def _check_value(path: str, typ: type, value: Any, meta: Mapping[str, Any]) -> A
         if choices and value not in choices:
             raise ValueError(f"{path}: {value!r} is not one of {', '.join(choices)}")
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy numbers are Real too
         raise TypeError(f"{path}: expected a number, got {value!r}")
     if typ is int:
-        if isinstance(value, float) and not value.is_integer():
+        if not float(value).is_integer():
             raise TypeError(f"{path}: expected a whole number, got {value!r}")
         value = int(value)
     else:
@@ -151,7 +152,7 @@ class Laundering(_Group):
     """Shell companies and the money pipeline."""
 
     _path: ClassVar[str] = "laundering"
-    shell_capacity_usd: float = param(1.2e6, 1, 1e9, "USD/week", "assumption", "dirty cash one shell company absorbs")
+    shell_capacity_usd: float = param(1.2e6, 1e5, 1e9, "USD/week", "assumption", "dirty cash one shell company absorbs")
     capacity_headroom: float = param(
         1.3, 0.1, 10, "ratio", "assumption", "laundering capacity a network keeps per dollar of full-compound proceeds"
     )
@@ -430,7 +431,13 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def _replace_nested(obj: Any, changes: Mapping[str, Any]) -> Any:
     kwargs = {}
     for name, value in changes.items():
-        kwargs[name] = _replace_nested(getattr(obj, name), value) if isinstance(value, dict) else value
+        current = getattr(obj, name)
+        if isinstance(value, dict):
+            if not isinstance(current, _Group):
+                path = f"{obj._path}.{name}" if obj._path else name
+                raise TypeError(f"{path}: expected a single value, got a table {value!r}")
+            value = _replace_nested(current, value)
+        kwargs[name] = value
     return dataclasses.replace(obj, **kwargs)
 
 

@@ -1,0 +1,117 @@
+"""Table: named numpy columns of equal length, grown by ``add``; slots are never reused; columns may be
+updated in place or replaced whole."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from sim.state import Table
+
+
+def table():
+    return Table(alive=np.bool_, net=np.int64, cash=np.float64)
+
+
+def test_starts_empty_with_typed_columns():
+    t = table()
+    assert len(t) == 0
+    assert (t.alive.dtype, t.net.dtype, t.cash.dtype) == (np.bool_, np.int64, np.float64)
+
+
+def test_add_returns_new_slots_and_fills_defaults():
+    t = table()
+    first = t.add(3, alive=True, net=[4, 5, 6])
+    np.testing.assert_array_equal(first, [0, 1, 2])
+    assert first.dtype == np.int64
+    second = t.add(2, cash=2.5)
+    np.testing.assert_array_equal(second, [3, 4])
+    assert len(t) == 5
+    np.testing.assert_array_equal(t.alive, [True, True, True, False, False])  # not given: zero
+    np.testing.assert_array_equal(t.net, [4, 5, 6, 0, 0])
+    np.testing.assert_array_equal(t.cash, [0.0, 0.0, 0.0, 2.5, 2.5])  # scalars broadcast
+
+
+def test_values_are_cast_to_the_column_dtype():
+    t = table()
+    t.add(2, net=np.array([1.9, 2.0]), alive=np.array([1, 0]))
+    assert t.net.dtype == np.int64 and t.alive.dtype == np.bool_
+    np.testing.assert_array_equal(t.net, [1, 2])
+    np.testing.assert_array_equal(t.alive, [True, False])
+
+
+def test_adding_nothing_changes_nothing():
+    t = table()
+    t.add(2, alive=True)
+    assert len(t.add(0)) == 0 and len(t) == 2
+
+
+def test_existing_rows_keep_their_values_and_edits():
+    t = table()
+    t.add(2, cash=1.0)
+    t.cash[1] = 7.0
+    t.add(1, cash=3.0)
+    np.testing.assert_array_equal(t.cash, [1.0, 7.0, 3.0])
+
+
+def test_unknown_column_is_refused_and_nothing_added():
+    t = table()
+    with pytest.raises(KeyError, match="bogus"):
+        t.add(1, bogus=1)
+    assert len(t) == 0
+
+
+def test_wrong_length_is_refused_and_nothing_added():
+    t = table()
+    t.add(1, net=9)
+    with pytest.raises(ValueError):
+        t.add(3, net=[1, 2])
+    assert len(t) == 1 and len(t.net) == len(t.cash) == 1
+
+
+def test_growing_past_any_capacity_keeps_every_row():
+    t = table()
+    for k in range(300):  # many small batches, then a large one
+        t.add(1, net=k, cash=k / 2)
+    t.add(1000, net=-1)
+    assert len(t) == len(t.net) == len(t.cash) == len(t.alive) == 1300
+    np.testing.assert_array_equal(t.net[:300], np.arange(300))
+    np.testing.assert_array_equal(t.cash[:300], np.arange(300) / 2)
+    assert (t.net[300:] == -1).all()
+
+
+def test_in_place_updates_survive_growth():
+    t = table()
+    t.add(3, cash=1.0)
+    t.cash += 2.0
+    t.net[1] = 5
+    t.add(500)
+    np.testing.assert_array_equal(t.cash[:3], [3.0, 3.0, 3.0])
+    assert t.net[1] == 5
+
+
+def test_a_replaced_column_is_kept():
+    """The model replaces whole columns (``n.revenue = losses * ...``); the next add keeps them."""
+    t = table()
+    t.add(3)
+    t.cash = np.array([1.0, 2.0, 3.0])
+    t.add(2, cash=9.0)
+    np.testing.assert_array_equal(t.cash, [1.0, 2.0, 3.0, 9.0, 9.0])
+    t.cash = t.cash * 2
+    t.add(200)
+    np.testing.assert_array_equal(t.cash[:5], [2.0, 4.0, 6.0, 18.0, 18.0])
+    assert t.cash.dtype == np.float64
+
+
+def test_pickle_round_trip():
+    t = table()
+    t.add(70, net=np.arange(70), cash=1.5)
+    t.alive[3] = True
+    copy = pickle.loads(pickle.dumps(t))
+    assert len(copy) == 70
+    for name in ("alive", "net", "cash"):
+        np.testing.assert_array_equal(getattr(copy, name), getattr(t, name))
+    copy.add(1, net=99)
+    assert len(copy) == 71 and len(t) == 70, "the copy is independent"
+    empty = pickle.loads(pickle.dumps(table()))
+    assert len(empty) == 0 and len(empty.add(2)) == 2
