@@ -1,0 +1,69 @@
+"""``sim reproduce --quick`` end to end in a temporary folder: every figure and summary, and --check."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.analysis.products import PRODUCTS
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("repro")
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # experiment specs are read from experiments/
+    try:
+        assert main(["reproduce", "--quick", "--out", str(out), "--workers", "2"]) == 0
+    finally:
+        os.chdir(cwd)
+    return out / "quick"
+
+
+@pytest.mark.slow
+def test_quick_reproduction_writes_every_figure_summary_and_report(quick: Path) -> None:
+    for p in PRODUCTS:
+        for ext in ("png", "svg"):
+            assert (quick / "figures" / f"{p.name}.{ext}").stat().st_size > 1000
+        table = pd.read_csv(quick / "summary" / f"{p.name}.csv")
+        assert len(table) and {"metric", "estimate", "low", "high"} <= set(table.columns)
+    readme = (quick / "README.md").read_text()
+    assert all(f"figures/{p.name}.png" in readme for p in PRODUCTS)
+    assert "Expected patterns" in (quick / "findings.md").read_text()
+
+
+def _check(quick: Path, published: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        status = main(
+            ["reproduce", "--quick", "--out", str(quick.parent), "--check", "--published", str(published)]
+        )
+    finally:
+        os.chdir(cwd)
+    return status, capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_check_passes_on_unaltered_and_fails_on_altered_summary(
+    quick: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    published = tmp_path / "published"
+    shutil.copytree(quick / "summary", published)
+    status, out = _check(quick, published, capsys)
+    assert status == 0, out
+    assert "check: OK" in out and "timings:" in out
+    table = pd.read_csv(published / "strategy_comparison.csv")
+    table.loc[0, "estimate"] *= 1.01
+    table.to_csv(published / "strategy_comparison.csv", index=False)
+    status, out = _check(quick, published, capsys)
+    assert status == 1
+    assert "check: FAILED" in out and "strategy_comparison.csv" in out and "estimate" in out
