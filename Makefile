@@ -9,9 +9,9 @@ BIN := $(VENV)/bin
 # python3.12 on PATH (pyenv shims read .python-version), else python3.13, else a pyenv install.
 PYTHON ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
             $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test bench lint docs calibrate clean-venv
+.PHONY: run compare test bench lint docs calibrate clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install python3.12)"; exit 1; }
@@ -27,6 +27,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-base
 
 run: $(VENV)/.installed-base
+	$(BIN)/sim reproduce
+
+compare: $(VENV)/.installed-base
 	$(BIN)/sim compare --seeds 5 --out results/compare
 
 test: $(VENV)/.installed-dev
@@ -34,7 +37,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/run_all.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sim tests benchmarks scripts

@@ -49,7 +49,11 @@ def two_year_figures(overrides: dict[str, float], seed: int) -> dict[str, float]
     """The reactive baseline's first two years for one seed."""
     params = Params(strategy="reactive").with_overrides(overrides)
     frame = run(params, seed, WEEKS)
-    out = {col: float(frame[col].sum()) for col, *_ in TARGETS.values() if col in frame and col != "oc_linked_share"}
+    out = {
+        col: float(frame[col].sum())
+        for col, *_ in TARGETS.values()
+        if col in frame and col != "oc_linked_share"
+    }
     first = frame["initial_networks_active"].iloc[0] + frame["networks_dissolved"].iloc[0]
     out["initial_share"] = float(frame["initial_networks_active"].iloc[-1] / first)
     out["oc_linked_share"] = float(frame["oc_linked_share"].mean())
@@ -67,7 +71,10 @@ def report(means: dict[str, float]) -> list[dict[str, object]]:
     for name, (col, low, high) in TARGETS.items():
         value = means[col]
         lines.append({"target": name, "value": value, "low": low, "high": high, "ok": low <= value <= high})
-        print(f"  {name:34s} {value:12,.2f}   target [{low:,.2f}, {high:,.2f}]   {'ok' if low <= value <= high else 'MISS'}")
+        print(
+            f"  {name:34s} {value:12,.2f}   target [{low:,.2f}, {high:,.2f}]   "
+            f"{'ok' if low <= value <= high else 'MISS'}"
+        )
     return lines
 
 
@@ -84,7 +91,9 @@ def search(seeds: int, pool: ProcessPoolExecutor) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, default=20, help="seeds per evaluation (default 20)")
     parser.add_argument("--search", action="store_true", help="scan the calibrated costs (slow)")
     parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
@@ -95,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         lines = report(evaluate({}, args.seeds, pool))
         suggested = search(args.seeds, pool) if args.search else {}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"seeds": args.seeds, "targets": lines, "search": suggested}, indent=2))
+    Path(args.out).write_text(
+        json.dumps({"seeds": args.seeds, "targets": lines, "search": suggested}, indent=2)
+    )
     return 0 if all(line["ok"] for line in lines) else 1
 
 

@@ -57,7 +57,10 @@ def _add_param_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strategy", choices=STRATEGIES, help="enforcement preset (default: reactive)")
     p.add_argument("--targeting", choices=TARGETING, help="arrest targeting rule (default: the preset's own)")
     p.add_argument(
-        "--set", action="append", metavar="PATH=VALUE", help="override one parameter by dotted path (repeatable)"
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="override one parameter by dotted path (repeatable)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--weeks", type=int, help="weeks after burn-in (default: the parameter 'weeks', 520)")
@@ -99,14 +102,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     frame = run(params, args.seed, args.weeks)
     s = summarize(frame)
     print(f"strategy {params.strategy}, targeting {params.targeting}, seed {args.seed}, {len(frame)} weeks")
-    print(f"  victim losses      ${s['harm_usd'] / 1e9:,.2f} bn   (last year ${s['harm_usd_last_year'] / 1e9:,.2f} bn)")
-    print(f"  arrests            {s['arrests_total']:,.0f}  (bosses {s['arrests_bosses']:,.0f}, "
-          f"facilitators {s['arrests_facilitators']:,.0f}, recruiters {s['arrests_recruiters']:,.0f})")
+    print(
+        f"  victim losses      ${s['harm_usd'] / 1e9:,.2f} bn   "
+        f"(last year ${s['harm_usd_last_year'] / 1e9:,.2f} bn)"
+    )
+    print(
+        f"  arrests            {s['arrests_total']:,.0f}  (bosses {s['arrests_bosses']:,.0f}, "
+        f"facilitators {s['arrests_facilitators']:,.0f}, recruiters {s['arrests_recruiters']:,.0f})"
+    )
     print(f"  workers detained   {s['workers_detained']:,.0f}")
-    print(f"  websites suspended {s['websites_suspended']:,.0f}   licences revoked {s['licenses_revoked']:,.0f}")
+    print(
+        f"  websites suspended {s['websites_suspended']:,.0f}   licences revoked {s['licenses_revoked']:,.0f}"
+    )
     print(f"  assets seized      ${s['assets_seized_usd'] / 1e6:,.1f} m")
-    print(f"  networks at end    {s['active_networks_final']:,.0f} ({s['networks_abroad_final']:,.0f} abroad), "
-          f"workers {s['workers_final']:,.0f}")
+    print(
+        f"  networks at end    {s['active_networks_final']:,.0f} ({s['networks_abroad_final']:,.0f} abroad), "
+        f"workers {s['workers_final']:,.0f}"
+    )
     if args.out:
         _write_table(frame, args.out)
         print(f"weekly table written to {args.out}")

@@ -101,20 +101,37 @@ class World(_Group):
     """Scale and geography at the start of a run."""
 
     _path: ClassVar[str] = "world"
-    n_networks: int = param(50, 1, 2000, "networks", "Amnesty 2025", "scam networks (one compound each) at the start")
+    n_networks: int = param(
+        50, 1, 2000, "networks", "Amnesty 2025", "scam networks (one compound each) at the start"
+    )
     n_home_zones: int = param(3, 1, 20, "zones", "assumption", "zones inside the task force's jurisdiction")
     abroad_share: float = param(0.1, 0, 1, "share", "assumption", "share of initial networks based abroad")
-    workers_mean: float = param(2000, 1, 1e6, "workers", "OHCHR 2023", "mean workers per network (100,000 / 50)")
+    workers_mean: float = param(
+        2000, 1, 1e6, "workers", "OHCHR 2023", "mean workers per network (100,000 / 50)"
+    )
     workers_sigma: float = param(0.7, 0, 3, "log-sd", "assumption", "spread of compound sizes (lognormal)")
-    recruiters_per_network: float = param(6, 0, 100, "recruiters", "assumption", "recruiters per network at start")
-    offshore_share: float = param(0.3, 0, 1, "share", "assumption", "share of shell companies registered offshore")
-    oc_linked_share: float = param(0.75, 0, 1, "share", "seed document", "share of networks linked to OC groups")
+    recruiters_per_network: float = param(
+        6, 0, 100, "recruiters", "assumption", "recruiters per network at start"
+    )
+    offshore_share: float = param(
+        0.3, 0, 1, "share", "assumption", "share of shell companies registered offshore"
+    )
+    oc_linked_share: float = param(
+        0.75, 0, 1, "share", "seed document", "share of networks linked to OC groups"
+    )
     managers_mean: float = param(4, 1, 30, "members", "assumption", "mean managers per network")
     facilitators_mean: float = param(4, 1, 30, "members", "assumption", "mean facilitators per network")
     associates_mean: float = param(
-        6, 0, 100, "members", "assumption", "low-level members per network (team leaders, money mules, drivers)"
+        6,
+        0,
+        100,
+        "members",
+        "assumption",
+        "low-level members per network (team leaders, money mules, drivers)",
     )
-    staff_per_1000_workers: float = param(10, 0, 200, "members", "assumption", "guards and team leaders per 1,000")
+    staff_per_1000_workers: float = param(
+        10, 0, 200, "members", "assumption", "guards and team leaders per 1,000"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,23 +145,46 @@ class Crime(_Group):
     collection_fee: float = param(
         0.1, 0, 1, "share", "assumption", "share of losses kept by money mules and payment intermediaries"
     )
-    foreign_victim_share: float = param(0.6, 0, 1, "share", "assumption", "share of losses borne by foreigners")
+    foreign_victim_share: float = param(
+        0.6, 0, 1, "share", "assumption", "share of losses borne by foreigners"
+    )
     cost_per_worker_usd: float = param(
         700, 0, 1e5, "USD/worker/week", "assumption", "running costs per worker (guards, food, bribes)"
     )
-    workers_per_website: float = param(50, 1, 1e4, "workers", "calibrated", "workers one scam website keeps busy")
-    website_replace_rate: float = param(0.3, 0, 1, "1/week", "assumption", "share of missing websites rebuilt")
-    no_it_rebuild: float = param(0.25, 0, 1, "share", "assumption", "website rebuild speed without an IT member")
+    workers_per_website: float = param(
+        50, 1, 1e4, "workers", "calibrated", "workers one scam website keeps busy"
+    )
+    website_replace_rate: float = param(
+        0.3, 0, 1, "1/week", "assumption", "share of missing websites rebuilt"
+    )
+    no_it_rebuild: float = param(
+        0.25, 0, 1, "share", "assumption", "website rebuild speed without an IT member"
+    )
     no_it_revenue: float = param(0.7, 0, 1, "share", "assumption", "revenue efficiency without an IT member")
     website_cost_usd: float = param(2000, 0, 1e6, "USD", "assumption", "cost of a replacement website")
-    security_gain: float = param(0.3, 0, 1, "1/week", "Morselli & Petit 2007", "rise of security per unit risk")
-    security_decay: float = param(0.02, 0, 1, "1/week", "assumption", "relaxation of security without pressure")
-    security_cost: float = param(
-        0.2, 0, 1, "share", "Morselli & Petit 2007", "revenue lost at full security (efficiency-security trade-off)"
+    security_gain: float = param(
+        0.3, 0, 1, "1/week", "Morselli & Petit 2007", "rise of security per unit risk"
     )
-    security_protection: float = param(0.6, 0, 1, "share", "assumption", "cut in enforcement success at full security")
-    risk_k: float = param(0.5, 0, 100, "1/event", "Epstein 2002", "k in perceived risk P = 1 - exp(-k pressure)")
-    pressure_memory: float = param(0.9, 0, 0.999, "share/week", "assumption", "weekly persistence of felt pressure")
+    security_decay: float = param(
+        0.02, 0, 1, "1/week", "assumption", "relaxation of security without pressure"
+    )
+    security_cost: float = param(
+        0.2,
+        0,
+        1,
+        "share",
+        "Morselli & Petit 2007",
+        "revenue lost at full security (efficiency-security trade-off)",
+    )
+    security_protection: float = param(
+        0.6, 0, 1, "share", "assumption", "cut in enforcement success at full security"
+    )
+    risk_k: float = param(
+        0.5, 0, 100, "1/event", "Epstein 2002", "k in perceived risk P = 1 - exp(-k pressure)"
+    )
+    pressure_memory: float = param(
+        0.9, 0, 0.999, "share/week", "assumption", "weekly persistence of felt pressure"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,21 +192,36 @@ class Laundering(_Group):
     """Shell companies and the money pipeline."""
 
     _path: ClassVar[str] = "laundering"
-    shell_capacity_usd: float = param(1.2e6, 1e5, 1e9, "USD/week", "assumption", "dirty cash one shell company absorbs")
+    shell_capacity_usd: float = param(
+        1.2e6, 1e5, 1e9, "USD/week", "assumption", "dirty cash one shell company absorbs"
+    )
     capacity_headroom: float = param(
-        1.3, 0.1, 10, "ratio", "assumption", "laundering capacity a network keeps per dollar of full-compound proceeds"
+        1.3,
+        0.1,
+        10,
+        "ratio",
+        "assumption",
+        "laundering capacity a network keeps per dollar of full-compound proceeds",
     )
     transfer_rate: float = param(
         0.5, 0.01, 1, "1/week", "assumption", "share of the cash float at the compound moved into companies"
     )
-    release_rate: float = param(0.5, 0.01, 1, "1/week", "assumption", "share of a shell's balance layered out")
-    base_fee: float = param(0.0033, 0, 0.5, "share", "Griffin & Mei 2024", "fee of the cash-out (33 basis points)")
+    release_rate: float = param(
+        0.5, 0.01, 1, "1/week", "assumption", "share of a shell's balance layered out"
+    )
+    base_fee: float = param(
+        0.0033, 0, 0.5, "share", "Griffin & Mei 2024", "fee of the cash-out (33 basis points)"
+    )
     layer_fee: float = param(0.01, 0, 0.2, "share/layer", "assumption", "extra fee per layer of opacity")
     opacity_mean: float = param(3, 1, 10, "layers", "assumption", "mean layering depth of shell companies")
     shell_replace_rate: float = param(0.02, 0, 1, "1/week", "assumption", "chance a lost company is replaced")
     shell_cost_usd: float = param(50_000, 0, 1e8, "USD", "assumption", "cost of setting up a shell company")
-    no_launderer_capacity: float = param(0.2, 0, 1, "share", "assumption", "capacity left without a launderer")
-    oc_extra_layers: float = param(1, 0, 10, "layers", "assumption", "extra layering depth of OC-linked groups")
+    no_launderer_capacity: float = param(
+        0.2, 0, 1, "share", "assumption", "capacity left without a launderer"
+    )
+    oc_extra_layers: float = param(
+        1, 0, 10, "layers", "assumption", "extra layering depth of OC-linked groups"
+    )
     insolvency_weeks: int = param(12, 1, 520, "weeks", "assumption", "weeks unable to pay before dissolution")
 
 
@@ -175,17 +230,32 @@ class Recruitment(_Group):
     """The vulnerable pool, recruiters and worker turnover."""
 
     _path: ClassVar[str] = "recruitment"
-    pool_size: float = param(2e6, 0, 1e9, "people", "assumption", "vulnerable job-seekers reachable by fake ads")
+    pool_size: float = param(
+        2e6, 0, 1e9, "people", "assumption", "vulnerable job-seekers reachable by fake ads"
+    )
     pool_replenish: float = param(0.01, 0, 1, "1/week", "assumption", "recovery of the pool toward its size")
-    reach_mean: float = param(500, 0, 1e6, "contacts/week", "assumption", "people one recruiter contacts weekly")
-    success_rate: float = param(0.008, 0, 1, "share", "assumption", "share of contacts lured, with no awareness")
+    reach_mean: float = param(
+        500, 0, 1e6, "contacts/week", "assumption", "people one recruiter contacts weekly"
+    )
+    success_rate: float = param(
+        0.008, 0, 1, "share", "assumption", "share of contacts lured, with no awareness"
+    )
     awareness_decay: float = param(0.01, 0, 1, "1/week", "assumption", "weekly fading of public awareness")
-    worker_exit_rate: float = param(0.01, 0, 1, "1/week", "assumption", "escape, release and rescue of workers")
+    worker_exit_rate: float = param(
+        0.01, 0, 1, "1/week", "assumption", "escape, release and rescue of workers"
+    )
     recruiter_exit_rate: float = param(0.005, 0, 1, "1/week", "assumption", "recruiters leaving the trade")
     recruiter_entry: float = param(
-        0.05, 0, 1, "1/week", "assumption", "share of a network's recruiter shortfall filled weekly at full margin"
+        0.05,
+        0,
+        1,
+        "1/week",
+        "assumption",
+        "share of a network's recruiter shortfall filled weekly at full margin",
     )
-    unpaid_exit_rate: float = param(0.05, 0, 1, "1/week", "assumption", "extra worker exits when wages go unpaid")
+    unpaid_exit_rate: float = param(
+        0.05, 0, 1, "1/week", "assumption", "extra worker exits when wages go unpaid"
+    )
     staff_replace_rate: float = param(0.05, 0, 1, "1/week", "assumption", "refill of missing guards/leaders")
 
 
@@ -194,26 +264,48 @@ class Adaptation(_Group):
     """How networks respond: succession, splits, replacement, relocation and entry."""
 
     _path: ClassVar[str] = "adaptation"
-    decentralisation_mean: float = param(0.5, 0, 1, "share", "assumption", "mean decentralisation of networks")
+    decentralisation_mean: float = param(
+        0.5, 0, 1, "share", "assumption", "mean decentralisation of networks"
+    )
     manager_replace_rate: float = param(
-        0.1, 0, 1, "1/week", "Duijn et al. 2014", "refill of a manager vacancy; also reorganisation of a split graph"
+        0.1,
+        0,
+        1,
+        "1/week",
+        "Duijn et al. 2014",
+        "refill of a manager vacancy; also reorganisation of a split graph",
     )
     facilitator_replace_rate: float = param(
         0.01, 0, 1, "1/week", "Duijn et al. 2014", "refill of a scarce facilitator skill (slowest to recover)"
     )
-    succession_weeks: int = param(2, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss")
-    split_prob: float = param(0.15, 0, 1, "prob", "Calderón et al. 2015", "factions split after boss removal")
-    dissolve_prob: float = param(0.15, 0, 1, "prob", "assumption", "dissolution after boss removal if centralised")
-    collapse_prob: float = param(
-        0.5, 0, 1, "prob", "assumption", "chance a raid closes a network with an empty compound (scaled by health)"
+    succession_weeks: int = param(
+        2, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss"
     )
-    relocation_threshold: float = param(0.6, 0, 1, "risk", "UNODC 2025", "perceived risk above which networks move")
+    split_prob: float = param(0.15, 0, 1, "prob", "Calderón et al. 2015", "factions split after boss removal")
+    dissolve_prob: float = param(
+        0.15, 0, 1, "prob", "assumption", "dissolution after boss removal if centralised"
+    )
+    collapse_prob: float = param(
+        0.5,
+        0,
+        1,
+        "prob",
+        "assumption",
+        "chance a raid closes a network with an empty compound (scaled by health)",
+    )
+    relocation_threshold: float = param(
+        0.6, 0, 1, "risk", "UNODC 2025", "perceived risk above which networks move"
+    )
     relocation_prob: float = param(0.02, 0, 1, "1/week", "UNODC 2025", "weekly chance to move when above it")
     abroad_prob: float = param(0.2, 0, 1, "share", "UNODC 2025", "share of moves that go abroad")
     relocation_weeks: int = param(4, 0, 52, "weeks", "assumption", "disruption of a move")
     relocation_loss: float = param(0.1, 0, 1, "share", "assumption", "workers lost in a move")
-    abroad_efficiency: float = param(0.9, 0, 1, "share", "assumption", "revenue efficiency of networks abroad")
-    entry_rate: float = param(0.05, 0, 10, "networks/week", "assumption", "new groups entering while profitable")
+    abroad_efficiency: float = param(
+        0.9, 0, 1, "share", "assumption", "revenue efficiency of networks abroad"
+    )
+    entry_rate: float = param(
+        0.05, 0, 10, "networks/week", "assumption", "new groups entering while profitable"
+    )
     market_networks: float = param(55, 1, 5000, "networks", "assumption", "networks the market sustains")
 
 
@@ -223,22 +315,43 @@ class Police(_Group):
 
     _path: ClassVar[str] = "police"
     officers: int = param(400, 1, 100_000, "officers", "assumption", "officers in the task force")
-    skilled_initial: int = param(60, 0, 100_000, "officers", "press (cohorts of 35-80)", "skilled investigators")
-    skill_half: float = param(60, 1, 10_000, "officers", "assumption", "skilled staff giving half the full skill")
-    attrition_rate: float = param(0.004, 0, 1, "1/week", "assumption", "weekly loss of skilled staff (~19%/yr)")
+    skilled_initial: int = param(
+        60, 0, 100_000, "officers", "press (cohorts of 35-80)", "skilled investigators"
+    )
+    skill_half: float = param(
+        60, 1, 10_000, "officers", "assumption", "skilled staff giving half the full skill"
+    )
+    attrition_rate: float = param(
+        0.004, 0, 1, "1/week", "assumption", "weekly loss of skilled staff (~19%/yr)"
+    )
     skilled_hiring: float = param(
-        0.24, 0, 1000, "officers/week", "assumption", "skilled hires without training (keeps 60 stable at 0.004)"
+        0.24,
+        0,
+        1000,
+        "officers/week",
+        "assumption",
+        "skilled hires without training (keeps 60 stable at 0.004)",
     )
     training_lag_weeks: int = param(26, 1, 260, "weeks", "assumption", "weeks from training to skilled")
-    training_cost: float = param(16, 0.1, 1000, "officer-weeks", "assumption", "effort to train one investigator")
+    training_cost: float = param(
+        16, 0.1, 1000, "officer-weeks", "assumption", "effort to train one investigator"
+    )
     raid_cost: float = param(60, 0.1, 10_000, "officer-weeks", "calibrated", "effort per compound raid")
     arrest_cost: float = param(10, 0.1, 10_000, "officer-weeks", "assumption", "effort per targeted arrest")
     website_cost: float = param(2.0, 0.01, 1000, "officer-weeks", "calibrated", "effort per website takedown")
-    licence_cost: float = param(4.5, 0.1, 10_000, "officer-weeks", "calibrated", "effort per licence inspection")
+    licence_cost: float = param(
+        4.5, 0.1, 10_000, "officer-weeks", "calibrated", "effort per licence inspection"
+    )
     tracing_cost: float = param(15, 0.1, 10_000, "officer-weeks", "assumption", "effort per financial trace")
-    disruption_cost: float = param(12, 0.1, 10_000, "officer-weeks", "assumption", "effort per recruiter operation")
-    investigation_cost: float = param(8, 0.1, 10_000, "officer-weeks", "assumption", "effort per investigation")
-    cooperation_cost: float = param(10, 0.1, 10_000, "officer-weeks", "assumption", "effort per liaison action")
+    disruption_cost: float = param(
+        12, 0.1, 10_000, "officer-weeks", "assumption", "effort per recruiter operation"
+    )
+    investigation_cost: float = param(
+        8, 0.1, 10_000, "officer-weeks", "assumption", "effort per investigation"
+    )
+    cooperation_cost: float = param(
+        10, 0.1, 10_000, "officer-weeks", "assumption", "effort per liaison action"
+    )
     success_max: float = param(0.85, 0, 1, "prob", "assumption", "best chance an operation succeeds")
     intel_weight: float = param(3.0, 0, 100, "1", "assumption", "weight of intelligence in success")
     skill_weight: float = param(0.8, 0, 100, "1", "assumption", "weight of skill in success")
@@ -250,7 +363,9 @@ class Police(_Group):
     raid_staff_share: float = param(0.3, 0, 1, "share", "calibrated", "share of its guards/leaders arrested")
     raid_member_share: float = param(0.05, 0, 1, "share", "assumption", "chance each core member is on site")
     raid_cash_share: float = param(0.3, 0, 1, "share", "Europol 2016", "share of a compound's cash seized")
-    raid_disruption_weeks: int = param(2, 0, 52, "weeks", "assumption", "weeks a raided compound runs at half pace")
+    raid_disruption_weeks: int = param(
+        2, 0, 52, "weeks", "assumption", "weeks a raided compound runs at half pace"
+    )
     cold_trace_factor: float = param(
         0.1, 0, 1, "share", "assumption", "chance factor for tracing a company not yet known to investigators"
     )
@@ -259,11 +374,22 @@ class Police(_Group):
         10, 1, 10_000, "workers", "assumption", "detained workers per seized work phone or computer"
     )
     associate_visibility: float = param(
-        3, 1, 100, "ratio", "assumption", "how much likelier a low-level associate is to be revealed than others"
+        3,
+        1,
+        100,
+        "ratio",
+        "assumption",
+        "how much likelier a low-level associate is to be revealed than others",
     )
-    forensic_reveal: float = param(0.8, 0, 1, "prob", "assumption", "reveal chance per seized device at full skill")
-    awareness_gain: float = param(0.004, 0, 1, "share", "assumption", "awareness raised per recruiter operation")
-    ad_takedown_weeks: int = param(8, 0, 104, "weeks", "assumption", "reach lost after fake ads are taken down")
+    forensic_reveal: float = param(
+        0.8, 0, 1, "prob", "assumption", "reveal chance per seized device at full skill"
+    )
+    awareness_gain: float = param(
+        0.004, 0, 1, "share", "assumption", "awareness raised per recruiter operation"
+    )
+    ad_takedown_weeks: int = param(
+        8, 0, 104, "weeks", "assumption", "reach lost after fake ads are taken down"
+    )
     intel_decay: float = param(0.03, 0, 1, "1/week", "assumption", "chance a known member is lost track of")
 
 
@@ -303,16 +429,30 @@ class Custom(_Group):
 class Params(_Group):
     """All parameters of a run. Strategy fields sit at the top; mechanisms are grouped below."""
 
-    strategy: str = param("reactive", None, None, "preset", "DESIGN.md", "enforcement preset", choices=STRATEGIES)
+    strategy: str = param(
+        "reactive", None, None, "preset", "DESIGN.md", "enforcement preset", choices=STRATEGIES
+    )
     prevention_share: float = param(0.5, 0, 1, "share", "DESIGN.md", "preventative share of effort (mixed)")
     transition_week: int = param(104, 0, 10_000, "week", "DESIGN.md", "week the transition starts")
-    transition_ramp_weeks: int = param(52, 0, 10_000, "weeks", "assumption", "length of the ramp to preventative")
-    targeting: str = param(
-        "auto", None, None, "rule", "DESIGN.md", "arrest targeting; auto = the preset's own", choices=TARGETING
+    transition_ramp_weeks: int = param(
+        52, 0, 10_000, "weeks", "assumption", "length of the ramp to preventative"
     )
-    effort: float = param(160, 0, 1e6, "officer-weeks/week", "calibrated", "weekly effort budget of the task force")
+    targeting: str = param(
+        "auto",
+        None,
+        None,
+        "rule",
+        "DESIGN.md",
+        "arrest targeting; auto = the preset's own",
+        choices=TARGETING,
+    )
+    effort: float = param(
+        160, 0, 1e6, "officer-weeks/week", "calibrated", "weekly effort budget of the task force"
+    )
     weeks: int = param(520, 1, 10_000, "weeks", "DESIGN.md", "weeks simulated after burn-in")
-    burn_in_weeks: int = param(104, 0, 10_000, "weeks", "assumption", "weeks without enforcement before week 1")
+    burn_in_weeks: int = param(
+        104, 0, 10_000, "weeks", "assumption", "weeks without enforcement before week 1"
+    )
     world: World = field(default_factory=World)
     crime: Crime = field(default_factory=Crime)
     laundering: Laundering = field(default_factory=Laundering)

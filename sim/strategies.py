@@ -5,7 +5,8 @@ targeting rule for intelligence-led arrests. ``mixed`` blends the two pure prese
 share; ``transition`` runs reactive, then ramps the prevention share linearly from 0 to 1 over
 ``transition_ramp_weeks`` starting at ``transition_week``. ``none`` allocates nothing: it is the
 no-enforcement baseline. ``custom`` takes the shares in ``Params.custom`` (for experiments such as
-comparing targeting rules on an arrest-focused budget). Nothing outside this module looks at the strategy's name.
+comparing targeting rules on an arrest-focused budget). Nothing outside this module looks at the
+strategy's name.
 """
 
 from types import MappingProxyType
@@ -14,7 +15,17 @@ from sim.params import Params
 
 #: Actions only the preventative preset uses (the prevention share of a custom allocation).
 PREVENTATIVE_ONLY = ("tracing", "disruption", "cooperation", "training")
-ACTIONS = ("raid", "website", "licence", "tracing", "disruption", "cooperation", "training", "investigation", "arrest")
+ACTIONS = (
+    "raid",
+    "website",
+    "licence",
+    "tracing",
+    "disruption",
+    "cooperation",
+    "training",
+    "investigation",
+    "arrest",
+)
 
 #: Shares of effort of the pure reactive preset: raids, kingpin arrests, website and licence actions,
 #: and the investigation that feeds them (the record described in the seed document).
@@ -24,7 +35,14 @@ REACTIVE = MappingProxyType(
 #: Shares of the pure preventative preset: follow the money, disrupt recruitment, train, cooperate,
 #: and make intelligence-led arrests of facilitators and brokers.
 PREVENTATIVE = MappingProxyType(
-    {"tracing": 0.25, "disruption": 0.20, "arrest": 0.25, "cooperation": 0.10, "training": 0.10, "investigation": 0.10}
+    {
+        "tracing": 0.25,
+        "disruption": 0.20,
+        "arrest": 0.25,
+        "cooperation": 0.10,
+        "training": 0.10,
+        "investigation": 0.10,
+    }
 )
 
 

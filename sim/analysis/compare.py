@@ -55,7 +55,9 @@ def plot_strategies(weekly: pd.DataFrame, axes) -> None:  # type: ignore[no-unty
         for strategy, group in weekly.groupby("strategy", sort=False):
             g = group.groupby("week")[col]
             line = ax.plot(g.median().index, g.median() * scale, label=strategy)[0]
-            ax.fill_between(g.min().index, g.min() * scale, g.max() * scale, color=line.get_color(), alpha=0.15)
+            ax.fill_between(
+                g.min().index, g.min() * scale, g.max() * scale, color=line.get_color(), alpha=0.15
+            )
         ax.set_xlabel("week after enforcement starts")
         ax.set_ylabel(label)
     axes[0].legend(frameon=False)

@@ -105,7 +105,9 @@ def test_number_format_is_exact(gen: ModuleType) -> None:
 # -- docs/ODD.md refers to parameters by dotted path: keep it in step with sim.params ----------------
 
 ODD = ROOT / "docs" / "ODD.md"
-GROUPS = ("world", "crime", "laundering", "recruitment", "adaptation", "police", "partner")
+#: Every parameter group (``world``, ``crime``, ..., ``custom``), read from ``Params`` so a new group is checked too.
+GROUPS = tuple(s.path.split(".")[0] for s in Params.specs() if "." in s.path)
+GROUPS = tuple(dict.fromkeys(GROUPS))
 
 
 def test_every_parameter_is_described_in_the_odd() -> None:
@@ -138,3 +140,26 @@ def test_odd_preset_table_matches_strategies() -> None:
         assert reactive == strategies.REACTIVE.get(action, 0.0), action
         assert preventative == strategies.PREVENTATIVE.get(action, 0.0), action
         assert cost == f"{action}_cost", action
+
+
+def test_odd_checks_every_parameter_group() -> None:
+    """The name check above covers the ``custom`` shares and any group added later."""
+    assert {"world", "police", "partner", "custom"} <= set(GROUPS)
+
+
+def test_odd_appendix_a_names_existing_functions() -> None:
+    """Appendix A locates each fixed constant by file and function (not by line): every file it names
+    exists and every function, method or constant it names is defined in one of the files of its row."""
+    text = ODD.read_text(encoding="utf-8")
+    appendix = text[text.index("## Appendix A") : text.index("## References")]
+    rows = [line for line in appendix.splitlines() if line.startswith("| `sim/")]
+    assert len(rows) > 20, "Appendix A lost its table"
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        files = [ROOT / f for f in re.findall(r"`([\w/]+\.py)`", cells[0])]
+        assert files and all(f.exists() for f in files), row
+        source = "\n".join(f.read_text(encoding="utf-8") for f in files)
+        for name in re.findall(r"`([\w.]+)`", cells[1]):
+            leaf = name.split(".")[-1]
+            defined = rf"^\s*(def|class) {re.escape(leaf)}\b|^{re.escape(leaf)}\s*[:=]"
+            assert re.search(defined, source, flags=re.M), f"Appendix A: {name} not found in {cells[0]}"

@@ -1,7 +1,7 @@
 """Shared runs for the pattern tests: full default-scale runs, cached per process and reused by
 every test in a module (run with ``--dist loadfile`` so a module stays in one worker)."""
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -9,7 +9,7 @@ import pandas as pd
 from sim import Params, run
 
 
-@lru_cache(maxsize=None)
+@cache
 def weekly(overrides: tuple[tuple[str, object], ...], seed: int) -> pd.DataFrame:
     """The weekly table of one default-scale run with dotted-path ``overrides``."""
     return run(Params().with_overrides(dict(overrides)), seed)

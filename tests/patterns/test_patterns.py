@@ -31,7 +31,10 @@ def test_persistence_without_enforcement() -> None:
 
 def test_impressive_numbers_paradox() -> None:
     """Over ten years reactive makes more arrests than preventative but cuts harm less."""
-    arrests_r, arrests_p = totals(REACTIVE, SEEDS, "arrests_total"), totals(PREVENTATIVE, SEEDS, "arrests_total")
+    arrests_r, arrests_p = (
+        totals(REACTIVE, SEEDS, "arrests_total"),
+        totals(PREVENTATIVE, SEEDS, "arrests_total"),
+    )
     harm_r, harm_p = totals(REACTIVE, SEEDS, "harm_usd"), totals(PREVENTATIVE, SEEDS, "harm_usd")
     assert paired_t(arrests_p, arrests_r) > T_MIN, (arrests_r.mean(), arrests_p.mean())
     assert paired_t(harm_p, harm_r) > T_MIN, (harm_r.mean(), harm_p.mean())
@@ -45,7 +48,9 @@ def test_mix_beats_both_pure_strategies() -> None:
 
 
 @pytest.mark.parametrize(
-    ("better", "worse"), [("broker", "kingpin"), ("broker", "random")], ids=["broker>kingpin", "broker>random"]
+    ("better", "worse"),
+    [("broker", "kingpin"), ("broker", "random")],
+    ids=["broker>kingpin", "broker>random"],
 )
 def test_targeting_ranking(better: str, worse: str) -> None:
     """With the same (preventative) budget, targeting facilitators and brokers beats targeting
@@ -61,20 +66,28 @@ def test_prevention_cuts_recruits_before_workers_and_arrests_cut_the_stock() -> 
     """In the first half year prevention cuts new recruits (relative to no enforcement) more than it
     cuts the stock of workers; raids cut the stock within the first weeks."""
     seeds = range(6)
-    none_key, prev_key, reac_key = (("strategy", "none"),), (("strategy", "preventative"),), (("strategy", "reactive"),)
+    none_key, prev_key, reac_key = (
+        (("strategy", "none"),),
+        (("strategy", "preventative"),),
+        (("strategy", "reactive"),),
+    )
     for seed in seeds:
         base, prev, reac = weekly(none_key, seed), weekly(prev_key, seed), weekly(reac_key, seed)
         half = slice(0, 26)
         recruits_ratio = prev["new_recruits"].iloc[half].sum() / base["new_recruits"].iloc[half].sum()
         workers_ratio = prev["workers"].iloc[half].mean() / base["workers"].iloc[half].mean()
-        assert recruits_ratio < workers_ratio, f"seed {seed}: recruits {recruits_ratio:.2f} workers {workers_ratio:.2f}"
+        assert recruits_ratio < workers_ratio, (
+            f"seed {seed}: recruits {recruits_ratio:.2f} workers {workers_ratio:.2f}"
+        )
         assert reac["workers_detained"].iloc[:4].sum() > 0
         assert reac["workers"].iloc[3] < base["workers"].iloc[3]
 
 
 def _gain(extra: dict[str, object], seeds: range) -> np.ndarray:
     """Per-seed harm avoided by preventative relative to reactive, under ``extra`` parameters."""
-    return totals({**REACTIVE, **extra}, seeds, "harm_usd") - totals({**PREVENTATIVE, **extra}, seeds, "harm_usd")
+    return totals({**REACTIVE, **extra}, seeds, "harm_usd") - totals(
+        {**PREVENTATIVE, **extra}, seeds, "harm_usd"
+    )
 
 
 def test_preventative_gains_depend_on_skilled_staff() -> None:
@@ -100,7 +113,10 @@ def test_kingpin_removal_dip_then_recovery() -> None:
     through succession and continued recruitment (event study against the same seeds untouched)."""
     dips, recoveries = [], []
     for seed in range(6):
-        control, struck = _recruits_after_strike(seed, strike=False), _recruits_after_strike(seed, strike=True)
+        control, struck = (
+            _recruits_after_strike(seed, strike=False),
+            _recruits_after_strike(seed, strike=True),
+        )
         dips.append(struck[:4].sum() / control[:4].sum())
         recoveries.append(struck[26:52].sum() / control[26:52].sum())
     assert np.mean(dips) < 0.9 and max(dips) < 1.0, dips  # the first month: hiring stops during succession
