@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 
 from sim import rules, world
-from sim.agents.network import ASSOCIATE, FACILITATOR_ROLES, MANAGER, ROLE_NAMES, ScamNetwork
+from sim.agents.network import ASSOCIATE, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ROLE_NAMES, ScamNetwork
 from sim.agents.partner import PartnerAgency
 from sim.agents.police import PoliceTaskForce
 from sim.agents.recruiter import Recruiter
@@ -68,11 +68,18 @@ class ScamEnforcementModel(mesa.Model):
         """1. Networks earn from their workers and websites; victims' losses are the harm."""
         n, p = self.nets, self.params
         loc = np.where(self.home_mask(), 1.0, p.adaptation.abroad_efficiency)
-        loc = loc * np.where(n.disrupted_until >= self.week, 0.5, 1.0) * np.where(n.has_it, 1.0, p.crime.no_it_revenue)
+        loc = (
+            loc
+            * np.where(n.disrupted_until >= self.week, 0.5, 1.0)
+            * np.where(n.has_it, 1.0, p.crime.no_it_revenue)
+        )
         eff = rules.operating_efficiency(n.graph_ratio, n.security, p.crime.security_cost, loc)
-        losses = rules.victim_losses(
-            n.workers, n.websites, p.crime.workers_per_website, p.crime.revenue_per_worker_usd, eff
-        ) * n.alive
+        losses = (
+            rules.victim_losses(
+                n.workers, n.websites, p.crime.workers_per_website, p.crime.revenue_per_worker_usd, eff
+            )
+            * n.alive
+        )
         self.harm = float(losses.sum())
         n.revenue = losses * (1.0 - p.crime.collection_fee)
         n.dirty += n.revenue
@@ -105,7 +112,8 @@ class ScamEnforcementModel(mesa.Model):
         n, rec, p, rng = self.nets, self.recruiters, self.params.recruitment, self.rng
         working = rec.alive & (rec.blocked_until < self.week)
         lure = rules.lure_probability(p.success_rate, self.awareness, self.pool, p.pool_size)
-        supply = np.bincount(rec.net[working], weights=rec.reach[working], minlength=len(n)) * lure
+        # bincount adds each network's weights in slot order, so the zeros of idle recruiters change nothing
+        supply = np.bincount(rec.net, weights=rec.reach * working, minlength=len(n)) * lure
         hiring = n.alive & (n.disrupted_until < self.week)  # a leaderless or raided compound stops hiring
         demand = rules.worker_demand(n.capacity, n.workers, n.solvency, self.launderable_workers()) * hiring
         new = rules.recruits(demand, supply, rng)
@@ -115,8 +123,10 @@ class ScamEnforcementModel(mesa.Model):
         self.pool = rules.pool_update(self.pool, recruited, p.pool_size, p.pool_replenish)
         self.awareness *= 1.0 - p.awareness_decay
         self.events["new_recruits"] += recruited
-        target = np.round(n.workers * self.params.world.staff_per_1000_workers / 1e3).astype(np.int64)
-        n.staff += rules.replacement_draws(np.maximum(target - n.staff, 0) * n.alive, p.staff_replace_rate, rng)
+        target = (n.workers * self.params.world.staff_per_1000_workers / 1e3).round().astype(np.int64)
+        n.staff += rules.replacement_draws(
+            np.maximum(target - n.staff, 0) * n.alive, p.staff_replace_rate, rng
+        )
         self._recruiter_turnover()
 
     def launderable_workers(self) -> np.ndarray:
@@ -129,13 +139,14 @@ class ScamEnforcementModel(mesa.Model):
     def _recruiter_turnover(self) -> None:
         rec, n, p, rng = self.recruiters, self.nets, self.params, self.rng
         leaving = rec.alive & (rng.random(len(rec)) < p.recruitment.recruiter_exit_rate)
-        for j in np.flatnonzero(leaving):
+        for j in leaving.nonzero()[0]:
             self.retire_recruiter(int(j))
         have = np.bincount(rec.net[rec.alive], minlength=len(n))
         want = p.world.recruiters_per_network * n.capacity / p.world.workers_mean
         gap = np.maximum(want - have, 0.0) * n.alive
         new = rng.poisson(p.recruitment.recruiter_entry * max(self.margin, 0.0) * gap)
-        world.spawn_recruiters(self, np.repeat(np.arange(len(n)), new))
+        if np.count_nonzero(new):
+            world.spawn_recruiters(self, np.repeat(np.arange(len(n)), new))
 
     def adapt(self) -> None:
         """4. Replace lost websites, companies and members; adjust security; relocate; enter; exit."""
@@ -150,12 +161,14 @@ class ScamEnforcementModel(mesa.Model):
         move, abroad = rules.relocation_choice(
             risk, ~self.home_mask(), a.relocation_threshold, a.relocation_prob, a.abroad_prob, self.rng
         )
-        for i in np.flatnonzero(move & n.alive):
+        for i in (move & n.alive).nonzero()[0]:
             self.relocate(int(i), bool(abroad[i]))
-        for i in np.flatnonzero(n.alive & (n.insolvent >= p.laundering.insolvency_weeks)):
+        for i in (n.alive & (n.insolvent >= p.laundering.insolvency_weeks)).nonzero()[0]:
             self.dissolve(self.network_at[i])
         m = self.members
-        m.known &= self.rng.random(len(m)) >= p.police.intel_decay  # each known member forgotten at the decay rate
+        m.known &= (
+            self.rng.random(len(m)) >= p.police.intel_decay
+        )  # each known member forgotten at the decay rate
         self._entry()
 
     def _rebuild(self) -> None:
@@ -171,19 +184,22 @@ class ScamEnforcementModel(mesa.Model):
         new_shells = rules.replacement_draws(gap, p.laundering.shell_replace_rate, rng)
         new_shells = np.minimum(new_shells, rules.affordable(n.clean, p.laundering.shell_cost_usd))
         n.clean -= new_shells * p.laundering.shell_cost_usd
-        world.spawn_shells(self, np.repeat(np.arange(len(n)), new_shells))
+        if np.count_nonzero(new_shells):
+            world.spawn_shells(self, np.repeat(np.arange(len(n)), new_shells))
 
     def _fill_vacancies(self) -> None:
         n, a = self.nets, self.params.adaptation
         counts = self.role_counts()
         managers, associates = counts[:, MANAGER], counts[:, ASSOCIATE]
-        facilitators = counts[:, list(FACILITATOR_ROLES)].sum(axis=1)
-        new_m = rules.replacement_draws(np.maximum(n.managers_target - managers, 0) * n.alive, a.manager_replace_rate, self.rng)
+        facilitators = counts[:, LAUNDERER : IT + 1].sum(axis=1)  # the facilitator roles are consecutive
+        new_m = rules.replacement_draws(
+            np.maximum(n.managers_target - managers, 0) * n.alive, a.manager_replace_rate, self.rng
+        )
         gap_f = np.maximum(n.facilitators_target - facilitators, 0) * n.alive
         new_f = rules.replacement_draws(gap_f, a.facilitator_replace_rate, self.rng)
         gap_a = np.maximum(n.associates_target - associates, 0) * n.alive
         new_a = rules.replacement_draws(gap_a, a.manager_replace_rate, self.rng)
-        for i in np.flatnonzero(new_m + new_f + new_a):
+        for i in (new_m + new_f + new_a).nonzero()[0]:
             self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]), int(new_a[i]))
 
     def role_counts(self) -> np.ndarray:
@@ -195,7 +211,7 @@ class ScamEnforcementModel(mesa.Model):
     def _reorganise(self) -> None:
         n = self.nets
         due = n.alive & n.fragmented & (self.rng.random(len(n)) < self.params.adaptation.manager_replace_rate)
-        for i in np.flatnonzero(due):
+        for i in due.nonzero()[0]:
             self.network_at[i].reconnect()
 
     def _entry(self) -> None:

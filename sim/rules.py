@@ -18,13 +18,15 @@ Adjacency = Mapping[int, Set[int]]
 
 def _ratio(numerator: FloatArray, denominator: FloatArray, default: float) -> FloatArray:
     """``numerator / denominator`` where the denominator is positive, ``default`` elsewhere."""
-    out = np.full(np.shape(denominator), default)
+    out = np.empty(len(denominator))
+    out.fill(default)
     return np.divide(numerator, denominator, out=out, where=denominator > 0)
 
 
 def _clip(values: FloatArray, low: float, high: float) -> FloatArray:
     """``np.clip`` (same result), through the array method when given an array: a third of the overhead."""
     return values.clip(low, high) if isinstance(values, np.ndarray) else np.clip(values, low, high)
+
 
 # --- 1. scam operations ----------------------------------------------------------------------------
 
@@ -327,7 +329,8 @@ def betweenness(adj: Adjacency) -> dict[int, float]:
     """Unnormalised betweenness centrality by Brandes' algorithm (undirected, each pair once)."""
     score = dict.fromkeys(adj, 0.0)
     for s in adj:
-        order, preds = [], {v: [] for v in adj}
+        order: list[int] = []
+        preds: dict[int, list[int]] = {v: [] for v in adj}
         sigma = dict.fromkeys(adj, 0.0)
         sigma[s] = 1.0
         dist = {s: 0}

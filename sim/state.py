@@ -2,12 +2,21 @@
 
 A row is a slot; slots are never reused, so an agent keeps its slot for life and a dead agent's row
 simply has ``alive == False``. Rows are appended in batches; every column has a fixed dtype.
+
+Storage: each column lives in a buffer with spare capacity that doubles when full, and the attribute
+is a view of exactly the live rows (``buffer[:len(table)]``), so appending a row costs a copy only
+when the buffer grows, not on every add. Code may update a column in place (``t.cash += x``) or
+replace it wholesale (``t.cash = new_array`` of the same length); a replaced column is copied back
+into its buffer at the next :meth:`add`.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+#: Rows a buffer holds before its first growth.
+MIN_CAPACITY = 64
 
 
 class Table:
@@ -15,21 +24,73 @@ class Table:
 
     def __init__(self, **columns: Any) -> None:
         self._columns = dict(columns)
-        for name, dtype in columns.items():
-            setattr(self, name, np.zeros(0, dtype=dtype))
+        self._size = 0
+        self._buffers = {name: np.zeros(MIN_CAPACITY, dtype=dtype) for name, dtype in columns.items()}
+        self._views: dict[str, np.ndarray] = {}
+        self._expose()
 
     def __len__(self) -> int:
-        return len(getattr(self, next(iter(self._columns))))
+        return self._size
+
+    def __getattr__(self, name: str) -> NDArray[Any]:
+        """Only reached for a name that is not a column (columns are plain attributes): for type checkers,
+        which cannot see columns created at run time."""
+        raise AttributeError(f"{type(self).__name__} has no column {name!r}")
+
+    if TYPE_CHECKING:  # columns are assigned wholesale too (``t.cash = t.cash * 2``)
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def add(self, n: int, **values: Any) -> NDArray[np.int64]:
         """Append ``n`` rows (columns not given start at zero) and return their slot numbers."""
         unknown = set(values) - set(self._columns)
         if unknown:
             raise KeyError(f"unknown columns: {sorted(unknown)}")
-        start = len(self)
-        for name, dtype in self._columns.items():
-            new = np.zeros(n, dtype=dtype)
-            if name in values:
-                new[:] = values[name]
-            setattr(self, name, np.concatenate([getattr(self, name), new]))
-        return np.arange(start, start + n, dtype=np.int64)
+        start, end = self._size, self._size + n
+        self._reserve(end)
+        try:
+            for name, value in values.items():
+                self._buffers[name][start:end] = value
+        except Exception:
+            self._clear(start, end)
+            raise
+        self._size = end
+        self._expose()
+        return np.arange(start, end, dtype=np.int64)
+
+    def _clear(self, start: int, end: int) -> None:
+        """Zero the spare rows ``start:end`` again (rows past the end are zero until added)."""
+        for buffer in self._buffers.values():
+            buffer[start:end] = 0
+
+    def _reserve(self, rows: int) -> None:
+        """Take back replaced columns, then grow every buffer (doubling) to hold ``rows`` rows."""
+        for name, buffer in self._buffers.items():
+            column = getattr(self, name)
+            if column is not self._views[name]:
+                buffer[: self._size] = column
+        capacity = len(next(iter(self._buffers.values())))
+        if rows <= capacity:
+            return
+        while capacity < rows:
+            capacity *= 2
+        for name, buffer in self._buffers.items():
+            grown = np.zeros(capacity, dtype=buffer.dtype)
+            grown[: self._size] = buffer[: self._size]
+            self._buffers[name] = grown
+        self._expose()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"columns": self._columns, "rows": {name: getattr(self, name) for name in self._columns}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state["columns"])  # type: ignore[misc]
+        rows = state["rows"]
+        self.add(len(next(iter(rows.values()), [])), **rows)
+
+    def _expose(self) -> None:
+        """Point every column attribute at the live rows of its buffer."""
+        for name, buffer in self._buffers.items():
+            view = buffer[: self._size]
+            self._views[name] = view
+            setattr(self, name, view)

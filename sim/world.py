@@ -36,7 +36,9 @@ def member_table() -> Table:
 
 
 def recruiter_table() -> Table:
-    return Table(alive=np.bool_, net=np.int64, reach=np.float64, visibility=np.float64, blocked_until=np.int64)
+    return Table(
+        alive=np.bool_, net=np.int64, reach=np.float64, visibility=np.float64, blocked_until=np.int64
+    )
 
 
 def shell_table() -> Table:
@@ -51,7 +53,9 @@ def _beta_around(mean: float, rng: np.random.Generator, size: int, concentration
     return rng.beta(m * concentration, (1.0 - m) * concentration, size)
 
 
-def spawn_networks(model: "ScamEnforcementModel", n: int, zones: np.ndarray, fill: float) -> list[ScamNetwork]:
+def spawn_networks(
+    model: "ScamEnforcementModel", n: int, zones: np.ndarray, fill: float
+) -> list[ScamNetwork]:
     """Create ``n`` networks in ``zones`` with compounds filled to ``fill`` of capacity."""
     p, rng = model.params, model.rng
     w = p.world
@@ -60,7 +64,8 @@ def spawn_networks(model: "ScamEnforcementModel", n: int, zones: np.ndarray, fil
     cost = p.crime.cost_per_worker_usd * workers
     slots = model.nets.add(
         n, alive=True, zone=zones, oc=rng.random(n) < w.oc_linked_share, capacity=capacity, workers=workers,
-        websites=np.ceil(workers / p.crime.workers_per_website), staff=np.round(workers * w.staff_per_1000_workers / 1e3),
+        websites=np.ceil(workers / p.crime.workers_per_website),
+        staff=np.round(workers * w.staff_per_1000_workers / 1e3),
         clean=8.0 * cost, solvency=1.0, decentral=_beta_around(p.adaptation.decentralisation_mean, rng, n),
         managers_target=1 + rng.poisson(w.managers_mean - 1, n),
         facilitators_target=3 + rng.poisson(max(w.facilitators_mean - 3, 0.0), n),
@@ -72,7 +77,11 @@ def spawn_networks(model: "ScamEnforcementModel", n: int, zones: np.ndarray, fil
         net = ScamNetwork(model, int(slot))
         model.network_at.append(net)
         nets = model.nets
-        net.build(int(nets.managers_target[slot]), int(nets.facilitators_target[slot]), int(nets.associates_target[slot]))
+        net.build(
+            int(nets.managers_target[slot]),
+            int(nets.facilitators_target[slot]),
+            int(nets.associates_target[slot]),
+        )
         created.append(net)
     size = capacity / w.workers_mean
     spawn_recruiters(model, np.repeat(slots, np.maximum(1, rng.poisson(w.recruiters_per_network * size))))
@@ -93,7 +102,11 @@ def spawn_recruiters(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
         return
     mean = model.params.recruitment.reach_mean
     slots = model.recruiters.add(
-        n, alive=True, net=nets, reach=rng.gamma(2.0, mean / 2.0, n), visibility=rng.beta(2.0, 3.0, n),
+        n,
+        alive=True,
+        net=nets,
+        reach=rng.gamma(2.0, mean / 2.0, n),
+        visibility=rng.beta(2.0, 3.0, n),
         blocked_until=NEVER,
     )
     model.recruiter_at.extend(Recruiter(model, int(s)) for s in slots)
@@ -146,7 +159,7 @@ def split_network(model: "ScamEnforcementModel", network: ScamNetwork) -> ScamNe
         for x in network.adj.pop(m) - leaving:
             network.adj[x].discard(m)
         model.members.net[m] = slot
-    for table, agents in ((model.shells, model.shell_at), (model.recruiters, model.recruiter_at)):
+    for table in (model.shells, model.recruiters):
         moving = np.flatnonzero(table.alive & (table.net == i) & (rng.random(len(table)) < share))
         table.net[moving] = slot
     network.reconnect()
@@ -158,7 +171,10 @@ def split_network(model: "ScamEnforcementModel", network: ScamNetwork) -> ScamNe
 def _faction_row(model: "ScamEnforcementModel", i: int, share: float, managers: int) -> dict:
     """The new faction's row: a ``share`` of the parent's holdings, which the parent loses."""
     nets = model.nets
-    row = {name: getattr(nets, name)[i] for name in ("zone", "oc", "solvency", "security", "pressure", "decentral")}
+    row = {
+        name: getattr(nets, name)[i]
+        for name in ("zone", "oc", "solvency", "security", "pressure", "decentral")
+    }
     for name in ("capacity", "dirty", "clean"):
         part = getattr(nets, name)[i] * share
         getattr(nets, name)[i] -= part

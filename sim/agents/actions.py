@@ -32,7 +32,13 @@ def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
 def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:
     p = model.params.police
     prob = rules.success_probability(
-        intel, tf.skill, security, p.success_max, p.intel_weight, p.skill_weight, model.params.crime.security_protection
+        intel,
+        tf.skill,
+        security,
+        p.success_max,
+        p.intel_weight,
+        p.skill_weight,
+        model.params.crime.security_protection,
     )
     return bool(model.rng.random() < prob)
 
@@ -81,7 +87,7 @@ def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
         return
     network.reveal(leads, model.rng)
     sh = model.shells
-    hidden = np.flatnonzero(sh.alive & ~sh.known & (sh.net == network.slot))
+    hidden = (sh.alive & ~sh.known & (sh.net == network.slot)).nonzero()[0]
     if len(hidden):
         k = min(len(hidden), int(model.rng.binomial(leads, 0.5)))
         sh.known[model.rng.choice(hidden, k, replace=False)] = True
@@ -89,7 +95,8 @@ def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
 
 def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:
     """Arrest the core members (not the boss) found on site during a raid."""
-    present = [m for m in network.adj if network.role(m) != BOSS and model.rng.random() < share]
+    roles = zip(list(network.adj), network.roles(), strict=True)
+    present = [m for m, role in roles if role != BOSS and model.rng.random() < share]
     for m in present:
         if not network.active:
             break
@@ -97,7 +104,9 @@ def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int
     return len(present)
 
 
-def arrest(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True) -> int:
+def arrest(
+    model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True
+) -> int:
     """Intelligence-led arrests: ``rule`` picks the target among what the task force knows."""
     for done in range(ops):
         if rule == "recruiter":
@@ -139,12 +148,13 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
         rank = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}
         member = min(known, key=lambda m: (rank.get(network.role(m), 2), m))
     elif rule == "broker":
-        brokers = [m for m in known if network.role(m) != BOSS] or known
+        role_of = dict(zip(network.adj, network.roles(), strict=True))
+        brokers = [m for m in known if role_of[m] != BOSS] or known
         bc = network.betweenness()
-        holders = Counter(network.role(m) for m in network.adj)
+        holders = Counter(role_of.values())
 
         def score(m: int) -> tuple:
-            role = network.role(m)
+            role = role_of[m]
             return (role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1, bc[m], -m)
 
         member = max(brokers, key=score)
@@ -189,14 +199,16 @@ def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
 def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Inspect domestic companies and revoke licences with irregularities (more layers hide them)."""
     sh, rng, p = model.shells, model.rng, model.params
+    domestic = (sh.alive & ~sh.offshore).astype(float)  # inspectable companies; a revoked one drops out
     for done in range(ops):
-        s = _pick((sh.alive & ~sh.offshore).astype(float), rng)
+        s = _pick(domestic, rng)
         if s is None:
             return done
         owner = int(sh.net[s])
         prob = p.police.success_max * (1.0 - p.crime.security_protection * model.nets.security[owner])
         if rng.random() < prob * min(1.0, 2.0 / sh.opacity[s]):
             model.revoke_shell(s, seize=False)
+            domestic[s] = 0.0
             model.add_pressure(owner, 0.1)
     return ops
 
@@ -204,8 +216,9 @@ def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
 def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Investigate the most harmful networks at home: each success reveals one member."""
     nets, rng = model.nets, model.rng
+    weights = np.where(nets.alive & model.home_mask(), nets.revenue + 1.0, 0.0)  # revealing changes none
     for done in range(ops):
-        i = _pick(np.where(nets.alive & model.home_mask(), nets.revenue + 1.0, 0.0), rng)
+        i = _pick(weights, rng)
         if i is None:
             return done
         if _success(model, tf, model.intel[i], nets.security[i]):
@@ -243,7 +256,7 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
 def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Disrupt recruitment: arrest recruiters, take their fake ads down, raise public awareness."""
     rec, p = model.recruiters, model.params.police
-    for done in range(ops):
+    for _ in range(ops):
         model.awareness = min(model.awareness + p.awareness_gain * (1.0 - model.awareness), 1.0)
         if _arrest_recruiter(model, tf):
             continue
@@ -255,7 +268,7 @@ def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -
 
 def cooperation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str) -> int:
     """Liaison with the partner: intelligence sharing, joint operations abroad, legal assistance."""
-    for done in range(ops):
+    for _ in range(ops):
         model.partner.share_intelligence()
         model.partner.joint_operation(tf, rule)
         model.partner.legal_assistance()

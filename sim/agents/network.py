@@ -102,7 +102,9 @@ class ScamNetwork(mesa.Agent):
         others = list(self.adj)
         roles = self.roles()
         self.adj[m] = set()
-        boss = next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None) if role != BOSS else None
+        boss = (
+            next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None) if role != BOSS else None
+        )
         managers = [x for x, r in zip(others, roles, strict=True) if r == MANAGER]
         ties: set[int] = set()
         if role == BOSS:
@@ -130,7 +132,13 @@ class ScamNetwork(mesa.Agent):
         for x in self.adj.pop(member):
             self.adj[x].discard(member)
         self.model.members.alive[member] = False
-        self.model.nets.fragmented[self.slot] = len(self.components()) > 1
+        self.model.nets.fragmented[self.slot] = not self.connected()
+
+    def connected(self) -> bool:
+        """True if the member graph is in one piece (or empty)."""
+        if not self.adj:
+            return True
+        return len(rules._distances_from(self.adj, next(iter(self.adj)))) == len(self.adj)
 
     def components(self) -> list[set[int]]:
         """Connected pieces of the member graph, largest first."""
@@ -187,10 +195,10 @@ class ScamNetwork(mesa.Agent):
             for node in outside.values():
                 graph[node] = set()
             for m in self.adj:
-                node = outside.get(self.role(m))
-                if node is not None:
-                    graph[node].add(m)
-                    graph[m].add(node)
+                skill = outside.get(self.role(m))
+                if skill is not None:
+                    graph[skill].add(m)
+                    graph[m].add(skill)
             scores = rules.betweenness(graph)
             self._betweenness = {m: scores[m] for m in self.adj}
         return self._betweenness  # type: ignore[return-value]
@@ -208,7 +216,11 @@ class ScamNetwork(mesa.Agent):
             return "member"
         p = self.model.params.adaptation
         outcome = rules.succession(
-            self.decentralisation, len(self.members_with(MANAGER)), p.split_prob, p.dissolve_prob, self.model.rng
+            self.decentralisation,
+            len(self.members_with(MANAGER)),
+            p.split_prob,
+            p.dissolve_prob,
+            self.model.rng,
         )
         if outcome == "dissolve":
             self.model.dissolve(self)
@@ -253,15 +265,22 @@ class ScamNetwork(mesa.Agent):
         many were revealed."""
         known = self.model.members.known
         visibility = self.model.params.police.associate_visibility
+        members = list(self.adj)
+        role = dict(zip(members, self.roles(), strict=True))
+        known_now = set(self.known_members())  # kept in step with ``known`` below
         revealed = 0
         for _ in range(count):
-            frontier = {w for m in self.adj if known[m] for w in self.adj[m] if not known[w]}
-            pool = sorted(frontier) if (near_known and frontier) else [m for m in self.adj if not known[m]]
+            frontier = {w for m in known_now for w in self.adj[m] if w not in known_now}
+            pool = (
+                sorted(frontier) if (near_known and frontier) else [m for m in members if m not in known_now]
+            )
             if not near_known or not frontier:
-                pool = [m for m in pool if self.role(m) != BOSS] or pool
+                pool = [m for m in pool if role[m] != BOSS] or pool
             if not pool:
                 break
-            weights = np.array([visibility if self.role(m) == ASSOCIATE else 1.0 for m in pool])
-            known[pool[int(rng.choice(len(pool), p=weights / weights.sum()))]] = True
+            weights = np.array([visibility if role[m] == ASSOCIATE else 1.0 for m in pool])
+            chosen = pool[int(rng.choice(len(pool), p=weights / weights.sum()))]
+            known[chosen] = True
+            known_now.add(chosen)
             revealed += 1
         return revealed

@@ -48,7 +48,10 @@ class PartnerAgency(mesa.Agent):
             return
         network, member = target
         i = network.slot
-        if actions._success(model, tf, model.intel[i], model.nets.security[i]) and model.rng.random() < self.trust:
+        if (
+            actions._success(model, tf, model.intel[i], model.nets.security[i])
+            and model.rng.random() < self.trust
+        ):
             model.arrest_member(network, member)
             model.add_pressure(i, 0.5)
             self.successes += 1

@@ -58,7 +58,9 @@ class PoliceTaskForce(mesa.Agent):
             self._carry_out(action, alloc[action], getattr(p, cost_field), fn)
         self._carry_out("arrest", alloc["arrest"], p.arrest_cost, actions.arrest, rule)
         self._carry_out("cooperation", alloc["cooperation"], p.cooperation_cost, actions.cooperation, rule)
-        trainees, self.banks["training"] = rules.operations(self.banks["training"], alloc["training"], p.training_cost)
+        trainees, self.banks["training"] = rules.operations(
+            self.banks["training"], alloc["training"], p.training_cost
+        )
         self.pipeline[-1] += trainees
 
     def update_staff(self) -> None:

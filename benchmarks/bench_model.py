@@ -1,0 +1,95 @@
+"""Single-run benchmark (issue 2): one default run (burn-in + 520 weeks) against ``import mesa``.
+
+Reports the median wall time of a full ``sim.run(Params(), seed)`` over repeated runs after a warm-up,
+the model's agent-steps per second (``len(model.agents)`` after each step, summed over the run, divided
+by the run's wall time) and the run time as a ratio to the wall time of ``python -c "import mesa"`` with
+the same interpreter, measured in the same script so that machine load cancels out.
+
+    python benchmarks/bench_model.py               # 5 timed runs, 5 timed imports
+    python benchmarks/bench_model.py --repeats 9
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+from sim import Params, run
+from sim.model import ScamEnforcementModel
+
+#: Target of issue 6: a default run takes at most this share of the ``import mesa`` wall time.
+LATENCY_TARGET = 0.25
+LATENCY_STRETCH = 0.1
+
+
+def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> list[float]:
+    """Wall times of ``repeats`` calls of ``fn`` after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def mesa_import_seconds(repeats: int) -> list[float]:
+    """Wall times of ``python -c "import mesa"`` in fresh processes of this interpreter."""
+    command = [sys.executable, "-c", "import mesa"]
+    return timed(lambda: subprocess.run(command, check=True), repeats, warmup=1)
+
+
+def run_seconds(params: Params, seed: int, repeats: int) -> list[float]:
+    """Wall times of full runs of ``params`` (after one warm-up run)."""
+    return timed(lambda: run(params, seed), repeats)
+
+
+def agent_steps(params: Params, seed: int) -> int:
+    """Agents alive after each step, summed over burn-in and enforcement (the same in every run of a seed)."""
+    model = ScamEnforcementModel(params, seed)
+    total = 0
+    for _ in range(params.burn_in_weeks + params.weeks):
+        model.step()
+        total += len(model.agents)
+    return total
+
+
+def single_run(repeats: int, seed: int = 1) -> dict[str, float]:
+    """The single-run figures: median run and import times, their ratio, agent-steps and throughput."""
+    params = Params()
+    runs = run_seconds(params, seed, repeats)
+    imports = mesa_import_seconds(repeats)
+    steps = agent_steps(params, seed)
+    run_median, import_median = statistics.median(runs), statistics.median(imports)
+    return {
+        "run_seconds": run_median,
+        "run_seconds_min": min(runs),
+        "mesa_import_seconds": import_median,
+        "ratio_to_mesa_import": run_median / import_median,
+        "agent_steps": steps,
+        "agent_steps_per_second": steps / run_median,
+        "steps": params.burn_in_weeks + params.weeks,
+    }
+
+
+def main() -> None:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs and imports (default 5)")
+    args = parser.parse_args()
+    r = single_run(args.repeats)
+    spread = f"median of {args.repeats}; min {r['run_seconds_min']:.3f} s"
+    print(f"one default run:        {r['run_seconds']:.3f} s ({spread})")
+    print(f"python -c 'import mesa': {r['mesa_import_seconds']:.3f} s (median)")
+    print(
+        f"ratio run / import:   {r['ratio_to_mesa_import']:.3f} "
+        f"(target <= {LATENCY_TARGET}, stretch <= {LATENCY_STRETCH})"
+    )
+    print(f"agent-steps per second: {r['agent_steps_per_second']:,.0f} ({r['agent_steps']:,} agent-steps)")
+
+
+if __name__ == "__main__":
+    main()

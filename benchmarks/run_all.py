@@ -1,0 +1,431 @@
+"""The benchmark suite of issue 6 (``make bench``): prints a table and writes ``results/benchmarks.json``.
+
+Every figure is a median over repeated measurements after a warm-up, and every target is a ratio of
+two timings taken in this script, so that the load of a shared machine affects both sides alike:
+
+1. run latency: one default run (burn-in + 520 weeks) / ``python -c "import mesa"``; target <= 0.25
+   (stretch 0.1);
+2. throughput: agent-steps per second of the model next to a plain Mesa model of as many agents doing a
+   trivial update through ``AgentSet.shuffle_do``; target: ours >= plain;
+3. scaling: the run at 1x, 4x and 16x the default world; the log-log slope of time vs scale <= 1.05;
+4. sweep efficiency: a sweep of 200 runs on 2 local workers (and on a Dask LocalCluster of 2), against
+   200 x the single-run time / 2; target >= 0.9;
+5. analyst latency: one update of the policy explorer (:mod:`sim.explorer`); target <= 1 s;
+6. memory: peak RSS of one default run, and per worker over a long sweep, whose growth per run should be
+   nil (flat in the number of runs);
+7. reproduction: the wall time of ``sim reproduce``.
+
+    python benchmarks/run_all.py            # the full suite (about half an hour; reproduction is most of it)
+    python benchmarks/run_all.py --quick    # fewer runs and weeks: about two minutes
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from bench_model import LATENCY_STRETCH, LATENCY_TARGET, single_run, timed
+
+from sim import Params, run
+from sim.observe import summarize
+
+WORKERS = 2
+SCALES = (1, 4, 16)
+OUT = Path("results/benchmarks.json")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How much to measure: the full suite or the ``--quick`` one."""
+
+    quick: bool
+    repeats: int
+    scale_weeks: int | None
+    sweep_runs: int
+    sweep_weeks: int | None
+    memory_runs: int
+    analyst_updates: int
+
+    @classmethod
+    def of(cls, quick: bool) -> "Setting":
+        if quick:
+            return cls(True, 3, 104, 20, 104, 120, 2)
+        return cls(False, 7, None, 200, None, 2000, 3)
+
+
+# -- 2. throughput: a plain Mesa model as the reference -------------------------------------------------
+class TallyAgent(mesa.Agent):
+    """A reference agent whose step is a trivial update."""
+
+    def __init__(self, model: mesa.Model) -> None:
+        super().__init__(model)
+        self.count = 0
+
+    def step(self) -> None:
+        self.count += 1
+
+
+class PlainModel(mesa.Model):
+    """``n_agents`` tally agents, all stepped in random order each step."""
+
+    def __init__(self, n_agents: int, seed: int = 1) -> None:
+        super().__init__(rng=seed)
+        TallyAgent.create_agents(self, n_agents)
+
+    def step(self) -> None:
+        self.agents.shuffle_do("step")
+
+
+def plain_agent_steps_per_second(n_agents: int, steps: int, repeats: int) -> float:
+    """Agent-steps per second of :class:`PlainModel` (median over repeats)."""
+
+    def whole_run() -> None:
+        model = PlainModel(n_agents)
+        for _ in range(steps):
+            model.step()
+
+    return n_agents * steps / statistics.median(timed(whole_run, repeats))
+
+
+def bench_latency_and_throughput(setting: Setting) -> dict[str, Any]:
+    """Benchmarks 1 and 2: one default run against the Mesa import, and agent-steps per second."""
+    single = single_run(setting.repeats)
+    mean_agents = round(single["agent_steps"] / single["steps"])
+    plain = plain_agent_steps_per_second(mean_agents, int(single["steps"]), setting.repeats)
+    return {
+        **single,
+        "mean_agents": mean_agents,
+        "plain_mesa_agent_steps_per_second": plain,
+        "throughput_ratio": single["agent_steps_per_second"] / plain,
+    }
+
+
+# -- 3. scaling -----------------------------------------------------------------------------------------
+def scaled_params(scale: int, weeks: int | None) -> Params:
+    """The default world ``scale`` times larger: networks, the vulnerable pool and the market."""
+    p = Params()
+    overrides: dict[str, Any] = {
+        "world.n_networks": p.world.n_networks * scale,
+        "recruitment.pool_size": p.recruitment.pool_size * scale,
+        "adaptation.market_networks": p.adaptation.market_networks * scale,
+    }
+    if weeks is not None:
+        overrides["weeks"] = weeks
+    return p.with_overrides(overrides)
+
+
+def bench_scaling(setting: Setting) -> dict[str, Any]:
+    """Benchmark 3: run time at each scale and the log-log slope of time against scale."""
+    seconds = {}
+    for scale in SCALES:
+        params = scaled_params(scale, setting.scale_weeks)
+        seconds[scale] = statistics.median(timed(lambda p=params: run(p, 1), max(1, setting.repeats // 2)))
+    slope = float(np.polyfit(np.log(SCALES), np.log([seconds[s] for s in SCALES]), 1)[0])
+    return {"scales": list(SCALES), "seconds": [seconds[s] for s in SCALES], "loglog_slope": slope}
+
+
+# -- 4. sweep efficiency --------------------------------------------------------------------------------
+def sweep_spec(runs: int, weeks: int | None, name: str = "bench") -> Any:
+    """``runs`` replications of the default run (one design point), summaries only."""
+    from sim.sweep import parse_spec
+
+    spec: dict[str, Any] = {
+        "name": name, "replications": runs, "root_seed": 1, "keep": "summary",
+        "design": {"type": "grid", "factors": {"strategy": [Params().strategy]}},
+    }  # fmt: skip
+    if weeks is not None:
+        spec["weeks"] = weeks
+    return parse_spec(spec, source="benchmarks/run_all.py")
+
+
+def single_run_seconds(spec: Any, sample: int = 6) -> float:
+    """Mean time of one run and its summary, called directly, over the first seeds of the sweep."""
+    from sim.sweep import run_seed
+
+    params = spec.base
+    seeds = [run_seed(spec.root_seed, 0, r, True) for r in range(min(sample, spec.replications))]
+    run(params, seeds[0])  # warm-up
+    start = time.perf_counter()
+    for seed in seeds:
+        summarize(run(params, seed))
+    return (time.perf_counter() - start) / len(seeds)
+
+
+def sweep_seconds(spec: Any, out: Path, **executor: Any) -> float:
+    """Wall time of a whole sweep into a fresh folder (executor start-up, runs and storage)."""
+    from sim.sweep import run_sweep
+
+    start = time.perf_counter()
+    result = run_sweep(spec, out, progress=False, **executor)
+    seconds = time.perf_counter() - start
+    if result.runs_failed:
+        raise SystemExit(f"benchmark sweep: {result.runs_failed} runs failed; see {out}")
+    return seconds
+
+
+def bench_sweeps(setting: Setting, tmp: Path) -> dict[str, Any]:
+    """Benchmark 4: parallel efficiency of a sweep on a local pool and on a Dask LocalCluster."""
+    spec = sweep_spec(setting.sweep_runs, setting.sweep_weeks)
+    before = single_run_seconds(spec)
+    local = sweep_seconds(spec, tmp / "local", workers=WORKERS)
+    dask = sweep_seconds(spec, tmp / "dask", dask_local=WORKERS)
+    single = (before + single_run_seconds(spec)) / 2  # before and after: the machine's load drifts
+    ideal = spec.replications * single / WORKERS
+    return {
+        "runs": spec.replications, "weeks": spec.base.weeks, "workers": WORKERS, "single_run_seconds": single,
+        "local_seconds": local, "local_efficiency": ideal / local,
+        "dask_seconds": dask, "dask_efficiency": ideal / dask,
+    }  # fmt: skip
+
+
+# -- 5. analyst latency ---------------------------------------------------------------------------------
+def bench_analyst(setting: Setting) -> dict[str, Any]:
+    """Benchmark 5: wall time of the explorer's real update (a lever changed in the built widget)."""
+    try:
+        from sim import explorer
+    except ImportError as exc:
+        return {"available": False, "reason": f"sim.explorer cannot be imported: {exc}"}
+    box = explorer.build_explorer()
+    levers = explorer.by_role(explorer.LEVER)
+    effort = box.children[0].children[0].children[1 + [c.path for c in levers].index("effort")]
+    times = []
+    try:
+        for k in range(setting.analyst_updates):
+            start = time.perf_counter()
+            effort.value = Params().effort * (0.8 + 0.1 * k)  # observing widgets rerun and redraw
+            times.append(time.perf_counter() - start)
+    finally:
+        explorer.shutdown()
+    return {"available": True, "update_seconds": statistics.median(times), "updates": len(times)}
+
+
+# -- 6. memory --------------------------------------------------------------------------------------------
+def peak_rss_mb(usage: int) -> float:
+    """``ru_maxrss`` in MB (the kernel reports kilobytes on Linux, bytes on macOS)."""
+    return usage / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def rss_run(params: Params, seed: int, weeks: int | None = None) -> pd.DataFrame:
+    """The model's run, tagged with the worker's process id and its peak RSS once the run is done."""
+    frame = run(params, seed, weeks)
+    peak = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return frame.assign(worker_pid=float(os.getpid()), worker_peak_rss_mb=peak, finished=time.time())
+
+
+def rss_summary(frame: pd.DataFrame) -> dict[str, float]:
+    """The run's usual summary plus the worker tags of :func:`rss_run`."""
+    tags = ["worker_pid", "worker_peak_rss_mb", "finished"]
+    return {**summarize(frame.drop(columns=tags)), **{t: float(frame[t].iloc[-1]) for t in tags}}
+
+
+def one_run_peak_rss_mb() -> dict[str, float]:
+    """Peak RSS of a fresh process that imports the model, and of one that also does a default run."""
+    probe = "import resource; from sim import Params, run{}; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    run_it = "; run(Params(), 1)"
+    peaks = [int(subprocess.check_output([sys.executable, "-c", probe.format(s)])) for s in ("", run_it)]
+    return {"import_peak_rss_mb": peak_rss_mb(peaks[0]), "run_peak_rss_mb": peak_rss_mb(peaks[1])}
+
+
+def worker_growth(runs: pd.DataFrame, settle: int = 10) -> tuple[float, float]:
+    """Peak RSS of the largest worker and the largest growth of a worker's peak per run after ``settle``
+    runs (MB/run; 0 when memory is flat in the number of runs)."""
+    growth = []
+    for _, rows in runs.sort_values("finished").groupby("worker_pid"):
+        peaks = rows["worker_peak_rss_mb"].to_numpy()
+        first = min(settle, len(peaks) - 1)
+        growth.append((peaks[-1] - peaks[first]) / max(len(peaks) - 1 - first, 1))
+    return float(runs["worker_peak_rss_mb"].max()), float(max(growth))
+
+
+def bench_memory(setting: Setting, tmp: Path) -> dict[str, Any]:
+    """Benchmark 6: one run's peak RSS, and per worker over a long sweep of one-year runs."""
+    from sim.sweep import load
+
+    spec = sweep_spec(setting.memory_runs, 52, name="memory")
+    sweep_seconds(spec, tmp / "memory", workers=WORKERS, run_fn=rss_run, summarize_fn=rss_summary)
+    peak, growth = worker_growth(load(tmp / "memory").runs)
+    return {
+        **one_run_peak_rss_mb(), "sweep_runs": setting.memory_runs, "sweep_weeks": 52,
+        "worker_peak_rss_mb": peak, "worker_growth_mb_per_run": growth,
+    }  # fmt: skip
+
+
+# -- 7. reproduction --------------------------------------------------------------------------------------
+def bench_reproduce(setting: Setting, tmp: Path, skip: bool) -> dict[str, Any]:
+    """Benchmark 7: wall time of ``sim reproduce`` (every experiment, figure, summary) into a temp folder."""
+    command = shutil.which("sim") or str(Path(sys.executable).with_name("sim"))
+    probe = subprocess.run([command, "reproduce", "--help"], capture_output=True)
+    if probe.returncode != 0:
+        return {"available": False, "reason": "no `sim reproduce` command"}
+    if setting.quick or skip:
+        return {"available": True, "skipped": "not run with --quick or --skip-reproduce (it takes minutes)"}
+    args = [command, "reproduce", "--out", str(tmp / "reproduce"), "--workers", str(WORKERS)]
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return {"available": True, "seconds": time.perf_counter() - start}
+
+
+# -- the table ----------------------------------------------------------------------------------------------
+Row = tuple[str, str, str, str]
+
+
+def _verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("ok" if ok else "MISSED")
+
+
+def _latency_rows(lat: dict[str, Any]) -> list[Row]:
+    ratio, throughput = lat["ratio_to_mesa_import"], lat["throughput_ratio"]
+    timing = f"{lat['run_seconds']:.2f} s / {lat['mesa_import_seconds']:.2f} s"
+    rates = f"{lat['agent_steps_per_second']:,.0f} / {lat['plain_mesa_agent_steps_per_second']:,.0f}"
+    target = f"<= {LATENCY_TARGET} (stretch {LATENCY_STRETCH})"
+    agents = f"{lat['mean_agents']} agents"
+    return [
+        (
+            "1 run latency: run / import mesa",
+            f"{ratio:.3f} ({timing})",
+            target,
+            _verdict(ratio <= LATENCY_TARGET),
+        ),
+        (
+            "2 agent-steps/s: ours / plain",
+            f"{throughput:.2f} ({rates}; {agents})",
+            ">= 1",
+            _verdict(throughput >= 1),
+        ),
+    ]
+
+
+def _scaling_rows(sc: dict[str, Any]) -> list[Row]:
+    times = " / ".join(f"{t:.2f}" for t in sc["seconds"])
+    slope = sc["loglog_slope"]
+    return [
+        (
+            "3 scaling: log-log slope, 1x 4x 16x",
+            f"{slope:.2f} ({times} s)",
+            "<= 1.05",
+            _verdict(slope <= 1.05),
+        )
+    ]
+
+
+def _sweep_rows(sw: dict[str, Any]) -> list[Row]:
+    rows = []
+    for key, label in (("local", "local pool"), ("dask", "Dask LocalCluster")):
+        efficiency = sw[f"{key}_efficiency"]
+        measured = f"{efficiency:.2f} ({sw['runs']} runs in {sw[f'{key}_seconds']:.1f} s)"
+        rows.append(
+            (f"4 sweep efficiency, {label} x{WORKERS}", measured, ">= 0.9", _verdict(efficiency >= 0.9))
+        )
+    return rows
+
+
+def _analyst_rows(a: dict[str, Any]) -> list[Row]:
+    if not a["available"]:
+        return [("5 analyst: explorer update", "not available", "<= 1 s", "-")]
+    seconds = a["update_seconds"]
+    return [("5 analyst: explorer update", f"{seconds:.2f} s", "<= 1 s", _verdict(seconds <= 1))]
+
+
+def _memory_rows(mem: dict[str, Any]) -> list[Row]:
+    one = f"{mem['run_peak_rss_mb']:.0f} MB (imports alone {mem['import_peak_rss_mb']:.0f} MB)"
+    growth = mem["worker_growth_mb_per_run"]
+    sweep = f"{mem['worker_peak_rss_mb']:.0f} MB, growth {growth * 1024:.1f} KB/run"
+    flat = growth * mem["sweep_runs"] < 0.05 * mem["worker_peak_rss_mb"]  # under 5% over the whole sweep
+    return [
+        ("6 memory: peak RSS of one run", one, "-", "-"),
+        (f"6 memory: per worker, {mem['sweep_runs']}-run sweep", sweep, "flat", _verdict(flat)),
+    ]
+
+
+def _reproduce_rows(r: dict[str, Any]) -> list[Row]:
+    if not r["available"]:
+        measured = "not available"
+    elif "skipped" in r:
+        measured = "skipped (--quick or --skip-reproduce)"
+    else:
+        measured = f"{r['seconds'] / 60:.1f} min"
+    return [("7 reproduction: sim reproduce", measured, "-", "-")]
+
+
+def table_rows(results: dict[str, Any]) -> list[Row]:
+    """(benchmark, measured, target, verdict) for every figure of the suite."""
+    return [
+        *_latency_rows(results["latency"]), *_scaling_rows(results["scaling"]),
+        *_sweep_rows(results["sweeps"]), *_analyst_rows(results["analyst"]),
+        *_memory_rows(results["memory"]), *_reproduce_rows(results["reproduce"]),
+    ]  # fmt: skip
+
+
+def format_table(rows: list[Row]) -> str:
+    """The rows as an aligned Markdown table."""
+    head = ("benchmark", "measured", "target", "")
+    widths = [max(len(row[k]) for row in [head, *rows]) for k in range(4)]
+    lines = [
+        "| " + " | ".join(f"{c:<{w}}" for c, w in zip(row, widths, strict=True)) + " |"
+        for row in [head, *rows]
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+# -- main -----------------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    return {
+        "python": platform.python_version(), "numpy": np.__version__, "mesa": mesa.__version__,
+        "cpus": os.cpu_count(), "load_average": os.getloadavg(), "platform": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }  # fmt: skip
+
+
+def measure(setting: Setting, skip_reproduce: bool) -> dict[str, Any]:
+    """Every benchmark, in order, each printed as it finishes."""
+    results: dict[str, Any] = {"setting": setting.__dict__, "machine_before": machine()}
+    with tempfile.TemporaryDirectory(prefix="benchmarks_") as folder:
+        tmp = Path(folder)
+        steps = [
+            ("latency", lambda: bench_latency_and_throughput(setting)),
+            ("scaling", lambda: bench_scaling(setting)), ("sweeps", lambda: bench_sweeps(setting, tmp)),
+            ("analyst", lambda: bench_analyst(setting)), ("memory", lambda: bench_memory(setting, tmp)),
+            ("reproduce", lambda: bench_reproduce(setting, tmp, skip_reproduce)),
+        ]  # fmt: skip
+        for name, step in steps:
+            start = time.perf_counter()
+            results[name] = step()
+            print(f"  {name} done in {time.perf_counter() - start:.0f} s", flush=True)
+    results["machine_after"] = machine()
+    return results
+
+
+def main() -> None:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("--quick", action="store_true", help="fewer runs and weeks (about two minutes)")
+    parser.add_argument("--skip-reproduce", action="store_true", help="leave out benchmark 7 (sim reproduce)")
+    parser.add_argument("--json", type=Path, default=OUT, help=f"where to write the results (default {OUT})")
+    args = parser.parse_args()
+    results = measure(Setting.of(args.quick), args.skip_reproduce)
+    rows = table_rows(results)
+    keys = ("benchmark", "measured", "target", "verdict")
+    results["table"] = [dict(zip(keys, row, strict=True)) for row in rows]
+    print(format_table(rows))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, default=float) + "\n")
+    print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
