@@ -54,6 +54,7 @@ class ScamEnforcementModel(mesa.Model):
         """One week, in the order of DESIGN.md section 3."""
         self.week += 1
         self.events = dict.fromkeys(EVENTS, 0.0)
+        self.laundered_before = self.ledger["laundered"]  # for the week's laundered_usd
         self.operate_scams()
         self.launder()
         self.recruit()

@@ -117,13 +117,19 @@ def prevention_share(m: "ScamEnforcementModel") -> float:
     return strategies.prevention_share(m.params, m.week)
 
 
-def _event(name: str) -> Reporter:
-    def report(m: "ScamEnforcementModel") -> float:
-        return float(m.events[name])
+class EventCount:
+    """Reporter of one of the week's event counts or amounts (a class, so it pickles)."""
 
-    report.__name__ = name
-    report.__doc__ = f"Count or amount of {name.replace('_', ' ')} this week."
-    return report
+    def __init__(self, name: str) -> None:
+        self.name = self.__name__ = name
+        self.__doc__ = f"Count or amount of {name.replace('_', ' ')} this week."
+
+    def __call__(self, m: "ScamEnforcementModel") -> float:
+        return float(m.events[self.name])
+
+
+def _event(name: str) -> Reporter:
+    return EventCount(name)
 
 
 _EVENT_COLUMNS = (

@@ -21,6 +21,8 @@ def run(params: Params | None = None, seed: int = 0, weeks: int | None = None) -
     params = params if params is not None else Params()
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise TypeError(f"seed: expected an integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed: must be zero or positive, got {seed}")
     weeks = params.weeks if weeks is None else weeks
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise ValueError(f"weeks: expected a positive whole number, got {weeks!r}")
@@ -39,7 +41,6 @@ def _simulate(params: Params, seed: int, weeks: int) -> np.ndarray:
     table = np.empty((weeks, len(REPORTERS)))
     reporters = list(REPORTERS.values())
     for w in range(weeks):
-        model.laundered_before = model.ledger["laundered"]
         model.step()
         table[w] = [r(model) for r in reporters]
     return table

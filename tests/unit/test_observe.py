@@ -11,13 +11,6 @@ from sim.model import EVENTS
 from sim.observe import REPORTERS
 
 
-def _param(name):
-    if name == "laundered_usd":
-        reason = "sim/observe.py laundered_usd reads model.laundered_before, which only sim/run.py sets"
-        return pytest.param(name, marks=pytest.mark.xfail(strict=True, raises=AttributeError, reason=reason))
-    return name
-
-
 @pytest.fixture
 def stepped_model(make_model):
     model = make_model(3, strategy="mixed", burn_in_weeks=3)
@@ -26,7 +19,7 @@ def stepped_model(make_model):
     return model
 
 
-@pytest.mark.parametrize("name", [_param(name) for name in REPORTERS])
+@pytest.mark.parametrize("name", list(REPORTERS))
 def test_every_reporter_works_on_a_stepped_model(stepped_model, name):
     value = REPORTERS[name](stepped_model)
     assert isinstance(value, int | float) and math.isfinite(value)
@@ -53,7 +46,6 @@ def test_reporter_names_match_their_columns():
         assert fn.__name__ == name
 
 
-@pytest.mark.xfail(strict=True, reason="sim/observe.py _event builds closures, which cannot be pickled")
 def test_reporters_are_picklable():
     for name, fn in REPORTERS.items():
         assert pickle.loads(pickle.dumps(fn)) is not None, name

@@ -44,9 +44,6 @@ def test_bad_seed_is_refused(seed, small_params):
         run(small_params(), seed, weeks=2)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="sim/run.py: a negative seed fails inside numpy, with no mention of 'seed'"
-)
 def test_negative_seed_is_refused_by_name(small_params):
     with pytest.raises((TypeError, ValueError), match="seed"):
         run(small_params(), -1, weeks=2)
