@@ -117,19 +117,17 @@ def prevention_share(m: "ScamEnforcementModel") -> float:
     return strategies.prevention_share(m.params, m.week)
 
 
-class EventCount:
-    """Reporter of one of the week's event counts or amounts (a class, so it pickles)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = self.__name__ = name
-        self.__doc__ = f"Count or amount of {name.replace('_', ' ')} this week."
-
-    def __call__(self, m: "ScamEnforcementModel") -> float:
-        return float(m.events[self.name])
-
-
 def _event(name: str) -> Reporter:
-    return EventCount(name)
+    """A reporter function for one of the week's event counts, bound to a module-level name so that it
+    pickles by reference like the reporters written out above (and Mesa's DataCollector sees a function)."""
+
+    def report(m: "ScamEnforcementModel") -> float:
+        return float(m.events[name])
+
+    report.__name__ = report.__qualname__ = name
+    report.__doc__ = f"Count or amount of {name.replace('_', ' ')} this week."
+    globals()[name] = report
+    return report
 
 
 _EVENT_COLUMNS = (

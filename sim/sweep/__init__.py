@@ -46,3 +46,9 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     globals()[name] = value
     return value
+
+
+# ``load`` and ``plan`` share their names with their submodules: once a submodule is imported Python
+# binds the package attribute to the module, which would shadow the lazy function. Bind them now.
+from .load import SweepData, load  # noqa: E402
+from .plan import Plan, plan  # noqa: E402
