@@ -268,7 +268,9 @@ def _finish(session: _Session, manifest: dict[str, Any], status: str) -> None:
     """Write what is buffered, then close the session in the manifest (also after Ctrl-C)."""
     session.writer.flush()
     session.progress.close(session.ok, session.failed)
-    ok, failed = session.ok_before + session.ok, session.failed_before + session.failed
+    # Count what is on disk: a Ctrl-C can land after rows were handed to the writer but before the
+    # session's own counters moved, and the manifest must agree with the stored runs.
+    _, ok, failed = storage.completed(session.out)
     mf.end_session(manifest, status, ok, failed, time.monotonic() - session.start)
     storage.write_json(manifest, session.out / storage.MANIFEST)
 
