@@ -164,6 +164,13 @@ def single_run_seconds(spec: Any, sample: int = 6) -> float:
     return (time.perf_counter() - start) / len(seeds)
 
 
+def busy_fraction(out: Path, seconds: float) -> float:
+    """Share of the workers' time spent inside runs (the rest is the engine's and the executor's)."""
+    from sim.sweep import load
+
+    return float(load(out).runs["run_seconds"].sum()) / (WORKERS * seconds)
+
+
 def sweep_seconds(spec: Any, out: Path, **executor: Any) -> float:
     """Wall time of a whole sweep into a fresh folder (executor start-up, runs and storage)."""
     from sim.sweep import run_sweep
@@ -187,7 +194,8 @@ def bench_sweeps(setting: Setting, tmp: Path) -> dict[str, Any]:
     return {
         "runs": spec.replications, "weeks": spec.base.weeks, "workers": WORKERS, "single_run_seconds": single,
         "local_seconds": local, "local_efficiency": ideal / local,
-        "dask_seconds": dask, "dask_efficiency": ideal / dask,
+        "local_busy": busy_fraction(tmp / "local", local),
+        "dask_seconds": dask, "dask_efficiency": ideal / dask, "dask_busy": busy_fraction(tmp / "dask", dask),
     }  # fmt: skip
 
 
@@ -213,16 +221,23 @@ def bench_analyst(setting: Setting) -> dict[str, Any]:
 
 
 # -- 6. memory --------------------------------------------------------------------------------------------
-def peak_rss_mb(usage: int) -> float:
-    """``ru_maxrss`` in MB (the kernel reports kilobytes on Linux, bytes on macOS)."""
-    return usage / (2**20 if sys.platform == "darwin" else 2**10)
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB.
+
+    On Linux ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` would also count the parent's memory at the
+    ``fork`` that started this process. Elsewhere ``ru_maxrss`` (bytes on macOS, kilobytes otherwise).
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
+        return int(line.split()[1]) / 2**10
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
 
 
 def rss_run(params: Params, seed: int, weeks: int | None = None) -> pd.DataFrame:
     """The model's run, tagged with the worker's process id and its peak RSS once the run is done."""
     frame = run(params, seed, weeks)
-    peak = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    return frame.assign(worker_pid=float(os.getpid()), worker_peak_rss_mb=peak, finished=time.time())
+    return frame.assign(worker_pid=float(os.getpid()), worker_peak_rss_mb=peak_rss_mb(), finished=time.time())
 
 
 def rss_summary(frame: pd.DataFrame) -> dict[str, float]:
@@ -233,10 +248,14 @@ def rss_summary(frame: pd.DataFrame) -> dict[str, float]:
 
 def one_run_peak_rss_mb() -> dict[str, float]:
     """Peak RSS of a fresh process that imports the model, and of one that also does a default run."""
-    probe = "import resource; from sim import Params, run{}; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    probe = "import run_all; from sim import Params, run{}; print(run_all.peak_rss_mb())"
     run_it = "; run(Params(), 1)"
-    peaks = [int(subprocess.check_output([sys.executable, "-c", probe.format(s)])) for s in ("", run_it)]
-    return {"import_peak_rss_mb": peak_rss_mb(peaks[0]), "run_peak_rss_mb": peak_rss_mb(peaks[1])}
+    here = Path(__file__).parent
+    peaks = [
+        float(subprocess.check_output([sys.executable, "-c", probe.format(s)], cwd=here))
+        for s in ("", run_it)
+    ]
+    return {"import_peak_rss_mb": peaks[0], "run_peak_rss_mb": peaks[1]}
 
 
 def worker_growth(runs: pd.DataFrame, settle: int = 10) -> tuple[float, float]:
@@ -324,8 +343,10 @@ def _scaling_rows(sc: dict[str, Any]) -> list[Row]:
 def _sweep_rows(sw: dict[str, Any]) -> list[Row]:
     rows = []
     for key, label in (("local", "local pool"), ("dask", "Dask LocalCluster")):
-        efficiency = sw[f"{key}_efficiency"]
-        measured = f"{efficiency:.2f} ({sw['runs']} runs in {sw[f'{key}_seconds']:.1f} s)"
+        efficiency, busy = sw[f"{key}_efficiency"], sw[f"{key}_busy"]
+        measured = (
+            f"{efficiency:.2f} ({sw['runs']} runs in {sw[f'{key}_seconds']:.1f} s; workers busy {busy:.0%})"
+        )
         rows.append(
             (f"4 sweep efficiency, {label} x{WORKERS}", measured, ">= 0.9", _verdict(efficiency >= 0.9))
         )

@@ -135,7 +135,7 @@ SOURCES: dict[str, str] = {
         "change when the model or the calibration targets change."
     ),
     "user": (
-        "Chosen by the user for a custom strategy (`strategy = \"custom\"`): the shares of the weekly effort "
+        'Chosen by the user for a custom strategy (`strategy = "custom"`): the shares of the weekly effort '
         "per action, which must add up to 1. The defaults (arrests and investigation, half each) are the "
         "arrest-focused budget used to compare targeting rules."
     ),

@@ -145,7 +145,7 @@ class ScamEnforcementModel(mesa.Model):
         have = np.bincount(rec.net[rec.alive], minlength=len(n))
         want = p.world.recruiters_per_network * n.capacity / p.world.workers_mean
         gap = np.maximum(want - have, 0.0) * n.alive
-        new = rng.poisson(p.recruitment.recruiter_entry * max(self.margin, 0.0) * gap)
+        new = rules.poisson_draws(p.recruitment.recruiter_entry * max(self.margin, 0.0) * gap, rng)
         if np.count_nonzero(new):
             world.spawn_recruiters(self, np.repeat(np.arange(len(n)), new))
 

@@ -119,7 +119,7 @@ def recruits(demand: FloatArray, supply: FloatArray, rng: np.random.Generator) -
     economics), never more than the vacancies. Cutting either side cuts hiring."""
     s, d = np.maximum(supply, 0.0), np.maximum(demand, 0.0)
     matched = _ratio(s * d, s + d, 0.0)
-    return np.minimum(rng.poisson(matched), np.floor(d)).astype(np.int64)
+    return np.minimum(poisson_draws(matched, rng), np.floor(d)).astype(np.int64)
 
 
 def worker_demand(
@@ -130,10 +130,39 @@ def worker_demand(
     return np.maximum(np.minimum(capacity * solvency, launderable) - workers, 0.0)
 
 
+#: Up to this many nonzero entries, an array of draws is made entry by entry. numpy's array call for
+#: ``binomial`` or ``poisson`` costs about 12 microseconds whatever the length (it checks its parameters
+#: in Python), a scalar call under one. Entries with nothing to draw from (a count or mean of zero)
+#: consume no random numbers either way, and numpy draws an array element by element with the same
+#: scalar routine, so both paths give the same numbers and leave the generator in the same state.
+SPARSE_DRAWS = 12
+
+
 def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
     """Independent losses from each count at a weekly rate (worker exits, attrition, replacement)."""
-    rate = min(max(rate, 0.0), 1.0) if isinstance(rate, float) else np.minimum(np.maximum(rate, 0.0), 1.0)
-    return rng.binomial(np.maximum(counts, 0), rate).astype(np.int64, copy=False)
+    counts = np.maximum(counts, 0)
+    if not isinstance(rate, float):
+        rate = np.minimum(np.maximum(rate, 0.0), 1.0)
+        return rng.binomial(counts, rate).astype(np.int64, copy=False)
+    rate = min(max(rate, 0.0), 1.0)
+    hit = counts.nonzero()[0]
+    if len(hit) > SPARSE_DRAWS:
+        return rng.binomial(counts, rate).astype(np.int64, copy=False)
+    out = np.zeros(counts.shape, dtype=np.int64)
+    for i, count in zip(hit.tolist(), counts[hit].tolist(), strict=True):
+        out[i] = rng.binomial(count, rate)
+    return out
+
+
+def poisson_draws(means: FloatArray, rng: np.random.Generator) -> IntArray:
+    """``rng.poisson(means)`` (the same numbers and generator state), entry by entry when few are nonzero."""
+    hit = means.nonzero()[0]
+    if len(hit) > SPARSE_DRAWS:
+        return rng.poisson(means)
+    out = np.zeros(means.shape, dtype=np.int64)
+    for i, mean in zip(hit.tolist(), means[hit].tolist(), strict=True):
+        out[i] = rng.poisson(mean)
+    return out
 
 
 def binomial_loss(count: int, rate: float, rng: np.random.Generator) -> int:

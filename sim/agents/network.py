@@ -255,32 +255,47 @@ class ScamNetwork(mesa.Agent):
         self.refresh_structure()
 
     def known_members(self) -> list[int]:
-        known = self.model.members.known
-        return [m for m in self.adj if known[m]]
+        members = list(self.adj)
+        if not members:
+            return []
+        return [m for m, k in zip(members, self.model.members.known[members].tolist(), strict=True) if k]
 
     def reveal(self, count: int, rng: np.random.Generator, near_known: bool = True) -> int:
         """Reveal up to ``count`` unknown members, preferring neighbours of known ones (insulated bosses
         are found only through their contacts). Low-level associates are the visible face of a network
         and are ``police.associate_visibility`` times likelier to be the one revealed. Returns how
         many were revealed."""
+        if count <= 0 or not self.adj:
+            return 0
         known = self.model.members.known
         visibility = self.model.params.police.associate_visibility
         members = list(self.adj)
         role = dict(zip(members, self.roles(), strict=True))
-        known_now = set(self.known_members())  # kept in step with ``known`` below
+        known_now = {m for m, k in zip(members, known[members].tolist(), strict=True) if k}
+        frontier = {w for m in known_now for w in self.adj[m] if w not in known_now}  # unknown contacts
         revealed = 0
         for _ in range(count):
-            frontier = {w for m in known_now for w in self.adj[m] if w not in known_now}
-            pool = (
-                sorted(frontier) if (near_known and frontier) else [m for m in members if m not in known_now]
-            )
-            if not near_known or not frontier:
+            if near_known and frontier:
+                pool = sorted(frontier)
+            else:
+                pool = [m for m in members if m not in known_now]
                 pool = [m for m in pool if role[m] != BOSS] or pool
             if not pool:
                 break
             weights = np.array([visibility if role[m] == ASSOCIATE else 1.0 for m in pool])
-            chosen = pool[int(rng.choice(len(pool), p=weights / weights.sum()))]
+            chosen = pool[_draw_index(weights / weights.sum(), rng)]
             known[chosen] = True
             known_now.add(chosen)
+            frontier.discard(chosen)
+            frontier.update(w for w in self.adj[chosen] if w not in known_now)
             revealed += 1
         return revealed
+
+
+def _draw_index(p: np.ndarray, rng: np.random.Generator) -> int:
+    """``int(rng.choice(len(p), p=p))`` computed as numpy does it (normalised cumulative sum, one
+    uniform draw, right-sided search): the same index and generator state without the call's
+    parameter checks, a fifth of its cost."""
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    return int(cdf.searchsorted(rng.random(), side="right"))

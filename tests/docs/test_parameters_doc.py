@@ -105,7 +105,8 @@ def test_number_format_is_exact(gen: ModuleType) -> None:
 # -- docs/ODD.md refers to parameters by dotted path: keep it in step with sim.params ----------------
 
 ODD = ROOT / "docs" / "ODD.md"
-#: Every parameter group (``world``, ``crime``, ..., ``custom``), read from ``Params`` so a new group is checked too.
+#: Every parameter group (``world``, ``crime``, ..., ``custom``), read from ``Params``: a new group is
+#: checked too.
 GROUPS = tuple(s.path.split(".")[0] for s in Params.specs() if "." in s.path)
 GROUPS = tuple(dict.fromkeys(GROUPS))
 

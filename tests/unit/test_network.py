@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim import rules
-from sim.agents.network import BOSS, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ScamNetwork
+from sim.agents.network import BOSS, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ScamNetwork, _draw_index
 from sim.model import ScamEnforcementModel
 
 
@@ -217,3 +217,14 @@ class TestSuccession:
         result = net.lose_member(net.boss())
         # dissolve is certain only as far as the network is centralised: p = 1 * (1 - d)
         assert result == outcome or (outcome == "dissolve" and np.isclose(decentral, 1.0))
+
+
+def test_draw_index_is_numpys_choice_with_probabilities():
+    """reveal() draws a member as ``rng.choice(len(p), p=p)`` would: same index, same generator state."""
+    weights = np.random.default_rng(9)
+    for seed in range(300):
+        p = weights.choice([1.0, 3.0, 0.5], size=int(weights.integers(1, 30)))
+        p = p / p.sum()
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        assert _draw_index(p, ours) == int(numpys.choice(len(p), p=p))
+        assert ours.random() == numpys.random()

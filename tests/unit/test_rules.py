@@ -159,6 +159,23 @@ def test_binomial_losses_mean(rng):
     assert ((out >= 0) & (out <= 100)).all()
 
 
+@pytest.mark.parametrize("nonzero", [0, 1, rules.SPARSE_DRAWS, rules.SPARSE_DRAWS + 1, 60])
+def test_sparse_draws_equal_numpys_array_draws(nonzero):
+    """Entry by entry (few nonzero) or in one array call, binomial and Poisson draws give numpy's numbers
+    and leave the generator where numpy's array call leaves it."""
+    counts = np.zeros(80, dtype=np.int64)
+    counts[np.arange(nonzero) * 80 // max(nonzero, 1)] = np.arange(1, nonzero + 1) * 37
+    means = counts / 10.0
+    for seed in range(5):
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        for rate in (0.0, 0.02, 0.3, 0.8, 1.0):
+            expected = numpys.binomial(counts, rate)
+            np.testing.assert_array_equal(rules.binomial_losses(counts, rate, ours), expected)
+        np.testing.assert_array_equal(rules.poisson_draws(means, ours), numpys.poisson(means))
+        assert ours.random() == numpys.random(), "both leave the generator in the same state"
+    assert rules.poisson_draws(np.zeros(5), np.random.default_rng(0)).tolist() == [0] * 5
+
+
 def test_binomial_loss_is_the_same_draw_for_one_count():
     for count, rate in ((10, 0.3), (1000, 0.01), (7, 1.0), (7, 0.0)):
         one, many = np.random.default_rng(5), np.random.default_rng(5)
