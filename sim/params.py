@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 STRATEGIES = ("none", "reactive", "preventative", "mixed", "transition", "custom")
 TARGETING = ("auto", "kingpin", "broker", "recruiter", "random")
@@ -69,7 +69,7 @@ def _check_value(path: str, typ: type, value: Any, meta: Mapping[str, Any]) -> A
     if typ is int:
         if not float(value).is_integer():
             raise TypeError(f"{path}: expected a whole number, got {value!r}")
-        value = int(value)
+        value = int(value) if isinstance(value, numbers.Integral) else int(float(value))
     else:
         value = float(value)
         if not math.isfinite(value):
@@ -552,8 +552,8 @@ def _specs(cls: type, prefix: str) -> Iterator[ParamSpec]:
             continue
         m = f.metadata
         yield ParamSpec(
-            path, f.type, getattr(defaults, f.name), m["low"], m["high"], m["unit"], m["source"], m["doc"],
-            m["choices"],
+            path, cast(type, f.type), getattr(defaults, f.name), m["low"], m["high"], m["unit"], m["source"],
+            m["doc"], m["choices"],
         )  # fmt: skip
 
 

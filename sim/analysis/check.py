@@ -61,7 +61,7 @@ def compare_frames(
         for i in np.flatnonzero(~same):
             out.append(
                 Difference(
-                    name, f"{_key(published, i)}, column {column}", _plain(a.iloc[i]), _plain(b.iloc[i])
+                    name, f"{_key(published, int(i))}, column {column}", _plain(a.iloc[i]), _plain(b.iloc[i])
                 )
             )
     return out

@@ -11,6 +11,7 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 
 #: Okabe-Ito palette (black last: for reference lines).
 OKABE_ITO = {
@@ -39,7 +40,7 @@ COLOURS = {
     "random": OKABE_ITO["orange"],
 }
 
-RC = {
+RC: dict[Any, Any] = {
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
@@ -56,7 +57,7 @@ RC = {
     "savefig.dpi": 150,
     "svg.fonttype": "none",
     "svg.hashsalt": "sim-figures",
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=PALETTE),
 }
 
 
@@ -93,7 +94,7 @@ def source_line(fig: Figure, experiments: Iterable[str], commits: Sequence[str])
     names = ", ".join(f"experiments/{e}.toml" for e in experiments)
     text = f"Source: sim reproduce; {names}; commit {', '.join(sorted(set(commits)))}"
     fig.text(0.0, 0.0, text, ha="left", va="bottom", fontsize=7, color="#555555")
-    fig.get_layout_engine().set(h_pad=0.12)  # type: ignore[union-attr]
+    fig.get_layout_engine().set(h_pad=0.12)  # type: ignore[union-attr,call-arg]
 
 
 def save(fig: Figure, folder: str | Path, name: str) -> list[Path]:
