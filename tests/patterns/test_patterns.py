@@ -55,7 +55,7 @@ def test_mix_beats_both_pure_strategies() -> None:
 def test_targeting_ranking(better: str, worse: str) -> None:
     """With the same (preventative) budget, targeting facilitators and brokers beats targeting
     kingpins and random arrests on ten-year harm. (Kingpin against random is not asserted: under the
-    default calibration the two are indistinguishable, see docs/findings.md.)"""
+    default calibration the two are indistinguishable on these seeds, see docs/ODD.md section 1.2.)"""
     seeds = range(10)
     harm_better = totals({**PREVENTATIVE, "targeting": better}, seeds, "harm_usd")
     harm_worse = totals({**PREVENTATIVE, "targeting": worse}, seeds, "harm_usd")
