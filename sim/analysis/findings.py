@@ -25,8 +25,9 @@ WHY = {
     "whether they also cut harm depends on how fast succession and recruitment refill what is removed.",
     "combination": "a blend keeps raids that cut the worker stock at once while tracing and disruption cut "
     "the inflow; when one mechanism dominates at the calibrated defaults, a pure strategy can win instead.",
-    "targeting": "brokers and facilitators are scarce skills that refill slowly (Duijn et al. 2014); "
-    "kingpins are insulated and replaced by succession, random arrests mostly hit replaceable members.",
+    "targeting": "an interval that includes zero means the two rules are within replication noise; the "
+    "gaps between the rules are a few per cent of harm (docs/ODD.md section 1.2 has the measured reasons: "
+    "failed operations on insulated bosses, and which roles each rule removes).",
     "attrition": "preventative actions depend on skilled investigators (tracing, forensics); with high "
     "attrition the skill never builds up, so its advantage should shrink.",
     "trust": "partner intelligence and joint operations grow with trust; higher trust should favour the "
@@ -64,12 +65,24 @@ def _combination(m: Summaries) -> tuple[bool, str]:
     )
 
 
-def _targeting(m: Summaries) -> tuple[bool, str]:
-    s = m["targeting"]
-    h = {t: _value(s, "harm_bn", strategy="custom", targeting=t) for t in ("kingpin", "broker", "random")}
-    return h["broker"] < h["kingpin"] < h[
-        "random"
-    ], "with custom effort, harm: broker < kingpin < random (targeting)"
+def _targeting_under(strategy: str, label: str) -> Callable[[Summaries], tuple[bool, str]]:
+    """The targeting check for one strategy of the targeting experiment: agrees when both paired
+    differences to kingpin targeting have 95% intervals on the expected side of zero."""
+
+    def check(m: Summaries) -> tuple[bool, str]:
+        s = m["targeting"]
+        rows = {}
+        for rule in ("broker", "random"):
+            mask = (s["metric"] == "harm_bn_diff") & (s["strategy"] == strategy) & (s["targeting"] == rule)
+            rows[rule] = s[mask].iloc[0]
+        ok = bool(rows["broker"]["high"] < 0 < rows["random"]["low"])
+        p = {rule: f"Wilcoxon p {row['p_value']:.2g}" for rule, row in rows.items()}
+        return ok, (
+            f"{label}, 10-year harm: broker < kingpin < random (targeting; paired differences to kingpin, "
+            f"$ bn: broker {ci(rows['broker'])}, {p['broker']}; random {ci(rows['random'])}, {p['random']})"
+        )
+
+    return check
 
 
 def _lever_gain(s: pd.DataFrame, x: str, low_is_better: bool) -> bool:
@@ -102,7 +115,8 @@ def _calibration(m: Summaries) -> tuple[bool, str]:
 CHECKS: dict[str, Callable[[Summaries], tuple[bool, str]]] = {
     "paradox": _paradox,
     "combination": _combination,
-    "targeting": _targeting,
+    "targeting": _targeting_under("preventative", "under the preventative preset"),
+    "targeting_arrests": _targeting_under("custom", "with half the effort on targeted arrests (custom)"),
     "attrition": _attrition,
     "trust": _trust,
     "calibration": _calibration,
@@ -119,7 +133,8 @@ def verdicts(m: Summaries) -> list[str]:
             lines.append(f"- {key}: not assessable from the available summaries")
             continue
         lines.append(
-            f"- **{'agrees' if ok else 'DISAGREES'}**: {text}." + ("" if ok else f" Why: {WHY[key]}")
+            f"- **{'agrees' if ok else 'DISAGREES'}**: {text}."
+            + ("" if ok else f" Why: {WHY[key.split('_')[0]]}")
         )
     return lines
 

@@ -47,19 +47,26 @@ def test_mix_beats_both_pure_strategies() -> None:
     assert paired_t(harm_m, totals(PREVENTATIVE, SEEDS, "harm_usd")) > T_MIN
 
 
+#: One-sided 95% level of the paired t for 30 seeds (29 degrees of freedom).
+T_ONE_SIDED_95 = 1.7
+
+
 @pytest.mark.parametrize(
-    ("better", "worse"),
-    [("broker", "kingpin"), ("broker", "random")],
-    ids=["broker>kingpin", "broker>random"],
+    ("better", "worse", "t_min"),
+    [("broker", "kingpin", T_MIN), ("broker", "random", T_MIN), ("kingpin", "random", T_ONE_SIDED_95)],
+    ids=["broker>kingpin", "broker>random", "kingpin>random"],
 )
-def test_targeting_ranking(better: str, worse: str) -> None:
-    """With the same (preventative) budget, targeting facilitators and brokers beats targeting
-    kingpins and random arrests on ten-year harm. (Kingpin against random is not asserted: under the
-    default calibration the two are indistinguishable on these seeds, see docs/ODD.md section 1.2.)"""
-    seeds = range(10)
+def test_targeting_ranking(better: str, worse: str, t_min: float) -> None:
+    """With the same (preventative) budget, targeting facilitators and brokers beats targeting kingpins,
+    which beats random arrests, on ten-year harm, over seeds 0-29.
+
+    Kingpin against random is the smallest gap (about 2 % of ten-year harm, against a seed-to-seed spread
+    of the paired difference of about $3 bn; docs/ODD.md section 1.2): ten seeds cannot show it, thirty
+    show it at the one-sided 95% level, which is what this pair asserts."""
+    seeds = range(30)
     harm_better = totals({**PREVENTATIVE, "targeting": better}, seeds, "harm_usd")
     harm_worse = totals({**PREVENTATIVE, "targeting": worse}, seeds, "harm_usd")
-    assert paired_t(harm_better, harm_worse) > T_MIN, (harm_better.mean(), harm_worse.mean())
+    assert paired_t(harm_better, harm_worse) > t_min, (harm_better.mean(), harm_worse.mean())
 
 
 def test_prevention_cuts_recruits_before_workers_and_arrests_cut_the_stock() -> None:
