@@ -233,7 +233,10 @@ def configure_reproduce(p: argparse.ArgumentParser) -> None:
         help="compare the summaries with the published ones; exit 1 with a diff if they differ",
     )
     p.add_argument(
-        "--published", default=None, help="reference folder for --check (default: OUT[/quick]/published)"
+        "--published",
+        default=None,
+        help="reference for --check: a published folder (its summary/) or a folder of summary CSVs "
+        "(default: OUT[/quick]/published)",
     )
     p.add_argument(
         "--publish", action="store_true", help="copy summaries and figures into OUT[/quick]/published"
@@ -249,6 +252,12 @@ def configure_reproduce(p: argparse.ArgumentParser) -> None:
 def configure_figures(p: argparse.ArgumentParser) -> None:
     """Arguments of ``sim figures``."""
     _common(p)
+
+
+def _reference_summaries(folder: Path) -> Path:
+    """The folder of published summaries: ``folder/summary`` when ``folder`` is a published copy (as
+    ``--publish`` writes it, with ``summary/`` and ``figures/``), else ``folder`` itself."""
+    return folder / "summary" if (folder / "summary").is_dir() else folder
 
 
 def _findings_path(args: argparse.Namespace, layout: Layout) -> Path:
@@ -293,7 +302,7 @@ def main_reproduce(args: argparse.Namespace) -> int:
     status = 0
     if args.check:
         start = time.perf_counter()
-        published = Path(args.published) if args.published else layout.published
+        published = _reference_summaries(Path(args.published) if args.published else layout.published)
         problems = check.compare_folders(layout.summary, published, rtol=args.rtol, atol=args.atol)
         timings["check"] = time.perf_counter() - start
         print(check.describe(problems, layout.summary, published, args.rtol, args.atol))

@@ -67,3 +67,17 @@ def test_check_passes_on_unaltered_and_fails_on_altered_summary(
     status, out = _check(quick, published, capsys)
     assert status == 1
     assert "check: FAILED" in out and "strategy_comparison.csv" in out and "estimate" in out
+
+
+@pytest.mark.slow
+def test_check_reads_the_summaries_of_a_published_copy(
+    quick: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--check against a folder laid out as --publish writes it (summary/ and figures/), which is the
+    default reference (OUT/published): the summaries are found in its summary/ folder."""
+    published = tmp_path / "published"
+    shutil.copytree(quick / "summary", published / "summary")
+    shutil.copytree(quick / "figures", published / "figures")
+    status, out = _check(quick, published, capsys)
+    assert status == 0, out
+    assert f"matches {published / 'summary'}" in out
