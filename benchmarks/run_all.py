@@ -13,9 +13,12 @@ two timings taken in this script, so that the load of a shared machine affects b
 5. analyst latency: one update of the policy explorer (:mod:`sim.explorer`); target <= 1 s;
 6. memory: peak RSS of one default run, and per worker over a long sweep, whose growth per run should be
    nil (flat in the number of runs);
-7. reproduction: the wall time of ``sim reproduce``.
+7. reproduction: the wall time of ``sim reproduce``; target <= 15 min (issue 4 asks for 30).
 
-    python benchmarks/run_all.py            # the full suite (about half an hour; reproduction is most of it)
+It also times each phase of the weekly schedule (what a step spends its time on). With ``--docs`` it
+writes the table, the phases and the scaling into ``docs/performance.md`` (between its marker comments).
+
+    python benchmarks/run_all.py --docs     # the full suite (about 40 minutes; reproduction is most of it)
     python benchmarks/run_all.py --quick    # fewer runs and weeks: about two minutes
 """
 
@@ -40,11 +43,17 @@ import pandas as pd
 from bench_model import LATENCY_STRETCH, LATENCY_TARGET, single_run, timed
 
 from sim import Params, run
-from sim.observe import summarize
+from sim.model import ScamEnforcementModel
+from sim.observe import REPORTERS, summarize
+from sim.run import _collector_paused
 
 WORKERS = 2
 SCALES = (1, 4, 16)
-OUT = Path("results/benchmarks.json")
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "results" / "benchmarks.json"
+DOCS = ROOT / "docs" / "performance.md"
+#: Issue 6's targets next to issue 2's run-latency target (``LATENCY_TARGET``).
+REPRODUCE_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,66 @@ def bench_latency_and_throughput(setting: Setting) -> dict[str, Any]:
         "mean_agents": mean_agents,
         "plain_mesa_agent_steps_per_second": plain,
         "throughput_ratio": single["agent_steps_per_second"] / plain,
+    }
+
+
+# -- what a step spends its time on --------------------------------------------------------------------
+#: The model's methods called by ``ScamEnforcementModel.step`` (DESIGN.md section 3), in schedule order.
+PHASES = ("operate_scams", "launder", "recruit", "adapt", "enforce")
+
+
+def _timed_phase(method: Any, totals: dict[str, float], name: str) -> Any:
+    """``method`` wrapped so that its wall time is added to ``totals[name]``."""
+
+    def timed_call() -> Any:
+        start = time.perf_counter()
+        try:
+            return method()
+        finally:
+            totals[name] += time.perf_counter() - start
+
+    return timed_call
+
+
+def bench_phases(setting: Setting, params: Params | None = None) -> dict[str, Any]:
+    """Wall time of each phase of the weekly schedule in default runs, as ``sim.run`` runs them.
+
+    The phase methods are wrapped on each model instance (the class is untouched); ``reporters`` is the
+    weekly row of :data:`sim.observe.REPORTERS`; ``other`` is the rest of the run (building the world,
+    Mesa's step machinery, the week counter).
+    """
+    params, runs = params or Params(), max(2, setting.repeats // 2)
+    names = [*PHASES, "task force staff", "partner trust", "reporters", "other"]
+    totals = dict.fromkeys(names, 0.0)
+    whole = 0.0
+    reporters = list(REPORTERS.values())
+    for seed in range(runs + 1):  # seed 0 is the warm-up
+        before = dict(totals)
+        start = time.perf_counter()
+        with _collector_paused():
+            model = ScamEnforcementModel(params, seed + 1)
+            for name in PHASES:
+                setattr(model, name, _timed_phase(getattr(model, name), totals, name))
+            tf, partner = model.task_force, model.partner
+            tf.update_staff = _timed_phase(tf.update_staff, totals, "task force staff")
+            partner.update_trust = _timed_phase(partner.update_trust, totals, "partner trust")
+            for _ in range(params.burn_in_weeks):
+                model.step()
+            for _ in range(params.weeks):
+                model.step()
+                mark = time.perf_counter()
+                [r(model) for r in reporters]
+                totals["reporters"] += time.perf_counter() - mark
+        if seed == 0:
+            totals = before
+            continue
+        whole += time.perf_counter() - start
+    timed_total = sum(totals[n] for n in names if n != "other")
+    totals["other"] = whole - timed_total
+    return {
+        "runs": runs,
+        "run_seconds": whole / runs,
+        "phases": {n: {"seconds": totals[n] / runs, "share": totals[n] / whole} for n in names},
     }
 
 
@@ -291,10 +360,16 @@ def bench_reproduce(setting: Setting, tmp: Path, skip: bool) -> dict[str, Any]:
         return {"available": False, "reason": "no `sim reproduce` command"}
     if setting.quick or skip:
         return {"available": True, "skipped": "not run with --quick or --skip-reproduce (it takes minutes)"}
+    published = ROOT / "results" / "published"
     args = [command, "reproduce", "--out", str(tmp / "reproduce"), "--workers", str(WORKERS)]
+    args += ["--check", "--published", str(published)]  # the timed run also checks its numbers
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-    return {"available": True, "seconds": time.perf_counter() - start}
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1 is --check's "differs"; anything else is a failure
+        raise RuntimeError(f"sim reproduce failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    matches = done.returncode == 0
+    return {"available": True, "seconds": seconds, "matches_published": matches, "log": done.stdout[-4000:]}
 
 
 # -- the table ----------------------------------------------------------------------------------------------
@@ -309,15 +384,11 @@ def _latency_rows(lat: dict[str, Any]) -> list[Row]:
     ratio, throughput = lat["ratio_to_mesa_import"], lat["throughput_ratio"]
     timing = f"{lat['run_seconds']:.2f} s / {lat['mesa_import_seconds']:.2f} s"
     rates = f"{lat['agent_steps_per_second']:,.0f} / {lat['plain_mesa_agent_steps_per_second']:,.0f}"
-    target = f"<= {LATENCY_TARGET} (stretch {LATENCY_STRETCH})"
+    target = f"<= {LATENCY_TARGET} (issue 2); <= {LATENCY_STRETCH} (issue 6)"
     agents = f"{lat['mean_agents']} agents"
+    verdict = f"{_verdict(ratio <= LATENCY_TARGET)} / {_verdict(ratio <= LATENCY_STRETCH)}"
     return [
-        (
-            "1 run latency: run / import mesa",
-            f"{ratio:.3f} ({timing})",
-            target,
-            _verdict(ratio <= LATENCY_TARGET),
-        ),
+        ("1 run latency: run / import mesa", f"{ratio:.3f} ({timing})", target, verdict),
         (
             "2 agent-steps/s: ours / plain",
             f"{throughput:.2f} ({rates}; {agents})",
@@ -377,8 +448,17 @@ def _reproduce_rows(r: dict[str, Any]) -> list[Row]:
     elif "skipped" in r:
         measured = "skipped (--quick or --skip-reproduce)"
     else:
-        measured = f"{r['seconds'] / 60:.1f} min"
-    return [("7 reproduction: sim reproduce", measured, "-", "-")]
+        minutes = r["seconds"] / 60
+        check = "matches the published numbers" if r.get("matches_published") else "DIFFERS from published"
+        return [
+            (
+                "7 reproduction: sim reproduce",
+                f"{minutes:.1f} min ({check})",
+                f"<= {REPRODUCE_MINUTES} min (issue 6); <= 30 (issue 4)",
+                f"{_verdict(minutes <= REPRODUCE_MINUTES)} / {_verdict(minutes <= 30)}",
+            )
+        ]
+    return [("7 reproduction: sim reproduce", measured, f"<= {REPRODUCE_MINUTES} min", "-")]
 
 
 def table_rows(results: dict[str, Any]) -> list[Row]:
@@ -402,6 +482,57 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def format_phases(ph: dict[str, Any]) -> str:
+    """The phase timings as a Markdown table."""
+    lines = ["| phase | ms per run | share |", "|---|---:|---:|"]
+    for name, row in ph["phases"].items():
+        lines.append(f"| {name} | {row['seconds'] * 1e3:.0f} | {row['share']:.0%} |")
+    lines.append(f"| whole run | {ph['run_seconds'] * 1e3:.0f} | 100% |")
+    return "\n".join(lines)
+
+
+def format_scaling(sc: dict[str, Any], base: Params | None = None) -> str:
+    """Run time per scale as a Markdown table, with the slope."""
+    base = base or Params()
+    lines = ["| scale | networks at start | run time (s) | time / 1x |", "|---:|---:|---:|---:|"]
+    first = sc["seconds"][0]
+    for scale, seconds in zip(sc["scales"], sc["seconds"], strict=True):
+        networks = base.world.n_networks * scale
+        lines.append(f"| {scale}x | {networks} | {seconds:.2f} | {seconds / first:.2f} |")
+    lines.append("")
+    lines.append(f"Log-log slope of time against scale: **{sc['loglog_slope']:.2f}** (target <= 1.05).")
+    return "\n".join(lines)
+
+
+def replace_block(text: str, name: str, body: str, where: Path = DOCS) -> str:
+    """``text`` with the lines between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` set to ``body``."""
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"{where}: the markers {begin} ... {end} are missing")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
+def write_docs(results: dict[str, Any], path: Path = DOCS) -> None:
+    """Write the table, the phases and the scaling of ``results`` into ``docs/performance.md``."""
+    before, after = results["machine_before"], results["machine_after"]
+    setting = "quick setting (`--quick`)" if results["setting"]["quick"] else "full setting"
+    load = f"load average {before['load_average'][0]:.2f} before, {after['load_average'][0]:.2f} after"
+    note = (
+        f"Measured {before['date']} by `python benchmarks/run_all.py --docs` ({setting}), Python "
+        f"{before['python']}, numpy {before['numpy']}, Mesa {before['mesa']}, {before['cpus']} CPUs, {load}."
+    )
+    again = results.get("remeasured")
+    if again:
+        note += " Measured again later: " + "; ".join(f"{name} {date}" for name, date in again.items()) + "."
+    text = path.read_text(encoding="utf-8")
+    text = replace_block(text, "table", f"{note}\n\n{format_table(table_rows(results))}", path)
+    text = replace_block(text, "phases", format_phases(results["phases"]), path)
+    text = replace_block(text, "scaling", format_scaling(results["scaling"]), path)
+    path.write_text(text, encoding="utf-8")
+
+
 # -- main -----------------------------------------------------------------------------------------------
 def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
@@ -412,23 +543,53 @@ def machine() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def measure(setting: Setting, skip_reproduce: bool) -> dict[str, Any]:
-    """Every benchmark, in order, each printed as it finishes."""
+#: The benchmarks by name, in the order they run (``--only`` takes these names).
+BENCHMARKS = ("latency", "phases", "scaling", "sweeps", "analyst", "memory", "reproduce")
+
+
+def measure(setting: Setting, skip_reproduce: bool, only: tuple[str, ...] = BENCHMARKS) -> dict[str, Any]:
+    """The benchmarks named in ``only`` (default all), in order, each printed as it finishes."""
     results: dict[str, Any] = {"setting": setting.__dict__, "machine_before": machine()}
     with tempfile.TemporaryDirectory(prefix="benchmarks_") as folder:
         tmp = Path(folder)
         steps = [
             ("latency", lambda: bench_latency_and_throughput(setting)),
+            ("phases", lambda: bench_phases(setting)),
             ("scaling", lambda: bench_scaling(setting)), ("sweeps", lambda: bench_sweeps(setting, tmp)),
             ("analyst", lambda: bench_analyst(setting)), ("memory", lambda: bench_memory(setting, tmp)),
             ("reproduce", lambda: bench_reproduce(setting, tmp, skip_reproduce)),
         ]  # fmt: skip
         for name, step in steps:
+            if name not in only:
+                continue
             start = time.perf_counter()
             results[name] = step()
             print(f"  {name} done in {time.perf_counter() - start:.0f} s", flush=True)
     results["machine_after"] = machine()
     return results
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = sorted(set(names) - set(BENCHMARKS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown benchmark(s) {unknown}; choose from {', '.join(BENCHMARKS)}"
+        )
+    return names
+
+
+def merge(path: Path, new: dict[str, Any], only: tuple[str, ...]) -> dict[str, Any]:
+    """The results stored at ``path`` with the benchmarks in ``only`` replaced by ``new``'s; each
+    replaced one is listed under ``remeasured`` with its date. The setting must be the same."""
+    if not path.exists():
+        raise SystemExit(f"--only updates an existing results file, and {path} does not exist: run all first")
+    old = json.loads(path.read_text())
+    if old.get("setting", {}).get("quick") != new["setting"]["quick"]:
+        raise SystemExit(f"{path} was measured with another setting (--quick or not); run all first")
+    merged = {**old, **{name: new[name] for name in only}}
+    merged["remeasured"] = {**old.get("remeasured", {}), **dict.fromkeys(only, new["machine_before"]["date"])}
+    return merged
 
 
 def main() -> None:
@@ -437,8 +598,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs and weeks (about two minutes)")
     parser.add_argument("--skip-reproduce", action="store_true", help="leave out benchmark 7 (sim reproduce)")
     parser.add_argument("--json", type=Path, default=OUT, help=f"where to write the results (default {OUT})")
+    parser.add_argument("--docs", action="store_true", help=f"also write the tables into {DOCS}")
+    parser.add_argument(
+        "--only", type=_names, default=BENCHMARKS, metavar="NAME[,NAME]",
+        help=f"measure only these ({', '.join(BENCHMARKS)}) and update them in an existing --json file",
+    )  # fmt: skip
     args = parser.parse_args()
-    results = measure(Setting.of(args.quick), args.skip_reproduce)
+    setting = Setting.of(args.quick)
+    results = measure(setting, args.skip_reproduce, args.only)
+    if args.only != BENCHMARKS:
+        results = merge(args.json, results, args.only)
     rows = table_rows(results)
     keys = ("benchmark", "measured", "target", "verdict")
     results["table"] = [dict(zip(keys, row, strict=True)) for row in rows]
@@ -446,6 +615,9 @@ def main() -> None:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, default=float) + "\n")
     print(f"wrote {args.json}")
+    if args.docs:
+        write_docs(results)
+        print(f"wrote the tables into {DOCS}")
 
 
 if __name__ == "__main__":

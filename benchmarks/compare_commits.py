@@ -1,0 +1,87 @@
+"""Run time of the model at two commits, measured in turns in one script (for before/after claims).
+
+Each commit's ``sim`` package is exported with ``git archive`` into a temporary folder; rounds of
+fresh processes then alternate between the commits (A, B, A, B, ...), each doing a warm-up and
+``--seeds`` default runs, so that a change in machine load weighs on both alike. Prints the median
+seconds per run of each commit, and the ratio B / A. Process CPU time is reported next to wall time.
+
+    python benchmarks/compare_commits.py 17c7bec HEAD            # before/after the performance work
+    python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+#: What each measuring process runs: warm-up, then timed default runs; prints JSON.
+PROBE = """
+import json, sys, time
+from sim import Params, run
+run(Params(), 0, weeks=30)
+wall, cpu = [], []
+for seed in range(1, {seeds} + 1):
+    w, c = time.perf_counter(), time.process_time()
+    run(Params(), seed)
+    wall.append(time.perf_counter() - w)
+    cpu.append(time.process_time() - c)
+print(json.dumps({{"wall": wall, "cpu": cpu, "file": sys.modules["sim"].__file__}}))
+"""
+
+
+def export(commit: str, folder: Path) -> Path:
+    """The ``sim`` package of ``commit`` written under ``folder``; returns the folder to put on the path."""
+    archive = subprocess.run(["git", "archive", commit, "sim"], check=True, capture_output=True).stdout
+    folder.mkdir(parents=True)
+    tar = folder / "sim.tar"
+    tar.write_bytes(archive)
+    with tarfile.open(tar) as t:
+        t.extractall(folder, filter="data")
+    return folder
+
+
+def measure(path: Path, seeds: int) -> dict[str, list[float]]:
+    """One fresh process timing ``seeds`` default runs with ``path``'s ``sim`` first on the import path."""
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(seeds=seeds)], check=True, capture_output=True, text=True,
+        env=env, cwd=path,
+    ).stdout  # fmt: skip
+    result = json.loads(out)
+    if not result["file"].startswith(str(path)):
+        raise RuntimeError(f"imported {result['file']} instead of the exported package under {path}")
+    return result
+
+
+def main() -> None:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("before", help="commit A (for example the one before an optimisation)")
+    parser.add_argument("after", help="commit B")
+    parser.add_argument("--rounds", type=int, default=5, help="processes per commit, alternating (default 5)")
+    parser.add_argument("--seeds", type=int, default=3, help="timed runs per process (default 3)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="compare_commits_") as tmp:
+        paths = {c: export(c, Path(tmp) / f"c{k}") for k, c in enumerate((args.before, args.after))}
+        times: dict[str, dict[str, list[float]]] = {c: {"wall": [], "cpu": []} for c in paths}
+        for r in range(args.rounds):
+            for commit, path in paths.items():
+                result = measure(path, args.seeds)
+                for key in ("wall", "cpu"):
+                    times[commit][key] += result[key]
+            print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    med = {c: {k: statistics.median(v) for k, v in t.items()} for c, t in times.items()}
+    for commit in paths:
+        print(f"{commit:>12}: {med[commit]['wall']:.3f} s per run (CPU {med[commit]['cpu']:.3f} s), "
+              f"median of {len(times[commit]['wall'])} runs")  # fmt: skip
+    a, b = med[args.before]["wall"], med[args.after]["wall"]
+    print(f"ratio {args.after} / {args.before}: {b / a:.3f} (speed-up {a / b:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
