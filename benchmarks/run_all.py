@@ -140,6 +140,28 @@ def _timed_phase(method: Any, totals: dict[str, float], name: str) -> Any:
     return timed_call
 
 
+def _phase_timed_run(params: Params, seed: int, totals: dict[str, float]) -> float:
+    """One run as ``sim.run`` does it, adding each phase's time to ``totals``; returns the whole time."""
+    reporters = list(REPORTERS.values())
+    start = time.perf_counter()
+    with _collector_paused():
+        model = ScamEnforcementModel(params, seed)
+        for name in PHASES:
+            setattr(model, name, _timed_phase(getattr(model, name), totals, name))
+        tf, partner = model.task_force, model.partner
+        tf.update_staff = _timed_phase(tf.update_staff, totals, "task force staff")
+        partner.update_trust = _timed_phase(partner.update_trust, totals, "partner trust")
+        for _ in range(params.burn_in_weeks):
+            model.step()
+        for _ in range(params.weeks):
+            model.step()
+            mark = time.perf_counter()
+            for reporter in reporters:
+                reporter(model)
+            totals["reporters"] += time.perf_counter() - mark
+    return time.perf_counter() - start
+
+
 def bench_phases(setting: Setting, params: Params | None = None) -> dict[str, Any]:
     """Wall time of each phase of the weekly schedule in default runs, as ``sim.run`` runs them.
 
@@ -149,32 +171,10 @@ def bench_phases(setting: Setting, params: Params | None = None) -> dict[str, An
     """
     params, runs = params or Params(), max(2, setting.repeats // 2)
     names = [*PHASES, "task force staff", "partner trust", "reporters", "other"]
+    _phase_timed_run(params, 0, dict.fromkeys(names, 0.0))  # warm-up, not counted
     totals = dict.fromkeys(names, 0.0)
-    whole = 0.0
-    reporters = list(REPORTERS.values())
-    for seed in range(runs + 1):  # seed 0 is the warm-up
-        before = dict(totals)
-        start = time.perf_counter()
-        with _collector_paused():
-            model = ScamEnforcementModel(params, seed + 1)
-            for name in PHASES:
-                setattr(model, name, _timed_phase(getattr(model, name), totals, name))
-            tf, partner = model.task_force, model.partner
-            tf.update_staff = _timed_phase(tf.update_staff, totals, "task force staff")
-            partner.update_trust = _timed_phase(partner.update_trust, totals, "partner trust")
-            for _ in range(params.burn_in_weeks):
-                model.step()
-            for _ in range(params.weeks):
-                model.step()
-                mark = time.perf_counter()
-                [r(model) for r in reporters]
-                totals["reporters"] += time.perf_counter() - mark
-        if seed == 0:
-            totals = before
-            continue
-        whole += time.perf_counter() - start
-    timed_total = sum(totals[n] for n in names if n != "other")
-    totals["other"] = whole - timed_total
+    whole = sum(_phase_timed_run(params, seed, totals) for seed in range(1, runs + 1))
+    totals["other"] = whole - sum(totals[n] for n in names if n != "other")
     return {
         "runs": runs,
         "run_seconds": whole / runs,
