@@ -5,7 +5,7 @@ Money is in US dollars, time in weeks. Each function states the formula and wher
 """
 
 from collections import deque
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from functools import lru_cache
 
 import numpy as np
@@ -138,31 +138,36 @@ def worker_demand(
 SPARSE_DRAWS = 12
 
 
+def _entrywise(values: np.ndarray, draw: Callable[[float], int]) -> IntArray | None:
+    """``draw(v)`` for each nonzero entry (zeros stay 0) when there are at most :data:`SPARSE_DRAWS`
+    of them; None when there are more (the caller then makes numpy's array call)."""
+    hit = values.nonzero()[0]
+    if len(hit) > SPARSE_DRAWS:
+        return None
+    out = np.zeros(values.shape, dtype=np.int64)
+    for i, value in zip(hit.tolist(), values[hit].tolist(), strict=True):
+        out[i] = draw(value)
+    return out
+
+
 def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
     """Independent losses from each count at a weekly rate (worker exits, attrition, replacement)."""
     counts = np.maximum(counts, 0)
-    if not isinstance(rate, float):
+    if isinstance(rate, float):
+        p = min(max(rate, 0.0), 1.0)
+        few = _entrywise(counts, lambda count: rng.binomial(int(count), p))
+        if few is not None:
+            return few
+        rate = p
+    else:
         rate = np.minimum(np.maximum(rate, 0.0), 1.0)
-        return rng.binomial(counts, rate).astype(np.int64, copy=False)
-    rate = min(max(rate, 0.0), 1.0)
-    hit = counts.nonzero()[0]
-    if len(hit) > SPARSE_DRAWS:
-        return rng.binomial(counts, rate).astype(np.int64, copy=False)
-    out = np.zeros(counts.shape, dtype=np.int64)
-    for i, count in zip(hit.tolist(), counts[hit].tolist(), strict=True):
-        out[i] = rng.binomial(count, rate)
-    return out
+    return rng.binomial(counts, rate).astype(np.int64, copy=False)
 
 
 def poisson_draws(means: FloatArray, rng: np.random.Generator) -> IntArray:
     """``rng.poisson(means)`` (the same numbers and generator state), entry by entry when few are nonzero."""
-    hit = means.nonzero()[0]
-    if len(hit) > SPARSE_DRAWS:
-        return rng.poisson(means)
-    out = np.zeros(means.shape, dtype=np.int64)
-    for i, mean in zip(hit.tolist(), means[hit].tolist(), strict=True):
-        out[i] = rng.poisson(mean)
-    return out
+    few = _entrywise(means, rng.poisson)
+    return few if few is not None else rng.poisson(means)
 
 
 def binomial_loss(count: int, rate: float, rng: np.random.Generator) -> int:
