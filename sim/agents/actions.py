@@ -95,8 +95,7 @@ def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
 
 def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:
     """Arrest the core members (not the boss) found on site during a raid."""
-    roles = zip(list(network.adj), network.roles(), strict=True)
-    present = [m for m, role in roles if role != BOSS and model.rng.random() < share]
+    present = [m for m, role in network.role_of().items() if role != BOSS and model.rng.random() < share]
     for m in present:
         if not network.active:
             break
@@ -148,7 +147,7 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
         rank = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}
         member = min(known, key=lambda m: (rank.get(network.role(m), 2), m))
     elif rule == "broker":
-        role_of = dict(zip(network.adj, network.roles(), strict=True))
+        role_of = network.role_of()
         brokers = [m for m in known if role_of[m] != BOSS] or known
         bc = network.betweenness()
         holders = Counter(role_of.values())

@@ -167,6 +167,10 @@ class ScamNetwork(mesa.Agent):
         """The role of each member, in the order of ``adj``."""
         return self.model.members.role[list(self.adj)].tolist() if self.adj else []
 
+    def role_of(self) -> dict[int, int]:
+        """Member -> role, in the order of ``adj`` (one indexing call for the whole graph)."""
+        return dict(zip(self.adj, self.roles(), strict=True))
+
     def refresh_structure(self) -> None:
         """Recompute the cached graph measures and capabilities after the graph changed."""
         self._record_structure(rules.global_efficiency(self.adj))
@@ -270,8 +274,8 @@ class ScamNetwork(mesa.Agent):
         known = self.model.members.known
         visibility = self.model.params.police.associate_visibility
         members = list(self.adj)
-        role = dict(zip(members, self.roles(), strict=True))
-        known_now = {m for m, k in zip(members, known[members].tolist(), strict=True) if k}
+        role = self.role_of()
+        known_now = set(self.known_members())
         frontier = {w for m in known_now for w in self.adj[m] if w not in known_now}  # unknown contacts
         revealed = 0
         for _ in range(count):
