@@ -36,11 +36,16 @@ WHY = {
 }
 
 
-def _value(s: pd.DataFrame, metric: str, **keys: object) -> float:
+def _row(s: pd.DataFrame, metric: str, **keys: object) -> pd.Series:
+    """The summary row of ``metric`` at ``keys`` (IndexError when there is none)."""
     mask = s["metric"] == metric
     for k, v in keys.items():
         mask &= s[k] == v
-    return float(s.loc[mask, "estimate"].iloc[0])
+    return s[mask].iloc[0]
+
+
+def _value(s: pd.DataFrame, metric: str, **keys: object) -> float:
+    return float(_row(s, metric, **keys)["estimate"])
 
 
 def _paradox(m: Summaries) -> tuple[bool, str]:
@@ -71,10 +76,7 @@ def _targeting_under(strategy: str, label: str) -> Callable[[Summaries], tuple[b
 
     def check(m: Summaries) -> tuple[bool, str]:
         s = m["targeting"]
-        rows = {}
-        for rule in ("broker", "random"):
-            mask = (s["metric"] == "harm_bn_diff") & (s["strategy"] == strategy) & (s["targeting"] == rule)
-            rows[rule] = s[mask].iloc[0]
+        rows = {r: _row(s, "harm_bn_diff", strategy=strategy, targeting=r) for r in ("broker", "random")}
         ok = bool(rows["broker"]["high"] < 0 < rows["random"]["low"])
         p = {rule: f"Wilcoxon p {row['p_value']:.2g}" for rule, row in rows.items()}
         return ok, (
