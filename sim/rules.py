@@ -360,29 +360,40 @@ def global_efficiency(adj: Adjacency) -> float:
 
 
 def betweenness(adj: Adjacency) -> dict[int, float]:
-    """Unnormalised betweenness centrality by Brandes' algorithm (undirected, each pair once)."""
-    score = dict.fromkeys(adj, 0.0)
-    for s in adj:
-        order: list[int] = []
-        preds: dict[int, list[int]] = {v: [] for v in adj}
-        sigma = dict.fromkeys(adj, 0.0)
-        sigma[s] = 1.0
-        dist = {s: 0}
-        queue = deque([s])
-        while queue:
-            v = queue.popleft()
-            order.append(v)
-            for w in adj[v]:
-                if w not in dist:
-                    dist[w] = dist[v] + 1
-                    queue.append(w)
-                if dist[w] == dist[v] + 1:
-                    sigma[w] += sigma[v]
-                    preds[w].append(v)
-        delta = dict.fromkeys(adj, 0.0)
+    """Unnormalised betweenness centrality by Brandes' algorithm (undirected, each pair once).
+
+    Nodes are numbered in ``adj`` order and each search walks neighbours in their set's order, so the
+    dependencies are added in the order of the textbook dict-based version and give the same floats.
+    The back-propagation finds a node's predecessors among its neighbours (one level closer to the
+    source) instead of keeping lists: each predecessor's dependency receives a single term per node,
+    so the order within a node does not matter.
+    """
+    nodes = list(adj)
+    index = {v: k for k, v in enumerate(nodes)}
+    neighbours = [[index[w] for w in adj[v]] for v in nodes]
+    n = len(nodes)
+    score = [0.0] * n
+    for s in range(n):
+        dist = [-1] * n
+        dist[s] = 0
+        sigma = [0] * n  # shortest-path counts: exact integers (their quotients round as floats' do)
+        sigma[s] = 1
+        order = [s]
+        for v in order:  # breadth-first: the list grows while it is walked
+            step, paths = dist[v] + 1, sigma[v]
+            for w in neighbours[v]:
+                if dist[w] < 0:
+                    dist[w] = step
+                    order.append(w)
+                    sigma[w] = paths
+                elif dist[w] == step:
+                    sigma[w] += paths
+        delta = [0.0] * n
         for w in reversed(order):
-            for v in preds[w]:
-                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w])
+            closer, share, paths = dist[w] - 1, 1.0 + delta[w], sigma[w]
+            for v in neighbours[w]:
+                if dist[v] == closer:
+                    delta[v] += sigma[v] / paths * share
             if w != s:
                 score[w] += delta[w]
-    return {v: b / 2.0 for v, b in score.items()}
+    return {v: b / 2.0 for v, b in zip(nodes, score, strict=True)}
