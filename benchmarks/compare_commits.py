@@ -7,6 +7,7 @@ seconds per run of each commit, and the ratio B / A. Process CPU time is reporte
 
     python benchmarks/compare_commits.py 17c7bec HEAD            # before/after the performance work
     python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7
+    python benchmarks/compare_commits.py HEAD~1 HEAD --set strategy=preventative
 """
 
 import argparse
@@ -19,15 +20,17 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-#: What each measuring process runs: warm-up, then timed default runs; prints JSON.
+#: What each measuring process runs: warm-up, then timed runs of the default parameters with the
+#: ``--set`` overrides (a JSON object of dotted names); prints JSON.
 PROBE = """
 import json, sys, time
 from sim import Params, run
-run(Params(), 0, weeks=30)
+params = Params().with_overrides(json.loads({overrides!r}))
+run(params, 0, weeks=30)
 wall, cpu = [], []
 for seed in range(1, {seeds} + 1):
     w, c = time.perf_counter(), time.process_time()
-    run(Params(), seed)
+    run(params, seed)
     wall.append(time.perf_counter() - w)
     cpu.append(time.process_time() - c)
 print(json.dumps({{"wall": wall, "cpu": cpu, "file": sys.modules["sim"].__file__}}))
@@ -45,17 +48,34 @@ def export(commit: str, folder: Path) -> Path:
     return folder
 
 
-def measure(path: Path, seeds: int) -> dict[str, list[float]]:
-    """One fresh process timing ``seeds`` default runs with ``path``'s ``sim`` first on the import path."""
+def measure(path: Path, seeds: int, overrides: dict[str, object] | None = None) -> dict[str, list[float]]:
+    """One fresh process timing ``seeds`` runs (default parameters with ``overrides``) with ``path``'s
+    ``sim`` first on the import path."""
     env = {**os.environ, "PYTHONPATH": str(path)}
+    probe = PROBE.format(seeds=seeds, overrides=json.dumps(overrides or {}))
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(seeds=seeds)], check=True, capture_output=True, text=True,
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True,
         env=env, cwd=path,
     ).stdout  # fmt: skip
     result = json.loads(out)
     if not result["file"].startswith(str(path)):
         raise RuntimeError(f"imported {result['file']} instead of the exported package under {path}")
     return result
+
+
+def _setting(text: str) -> tuple[str, object]:
+    """``"strategy=preventative"`` -> ``("strategy", "preventative")``, checked against ``Params``."""
+    from sim.params import Params, parse_value
+
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise SystemExit(f"--set {text!r}: expected NAME=VALUE")
+    try:
+        parsed = parse_value(name.strip(), value.strip())
+        Params().with_overrides({name.strip(): parsed})
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SystemExit(f"--set {text!r}: {exc}") from None
+    return name.strip(), parsed
 
 
 def main() -> None:
@@ -65,13 +85,18 @@ def main() -> None:
     parser.add_argument("after", help="commit B")
     parser.add_argument("--rounds", type=int, default=5, help="processes per commit, alternating (default 5)")
     parser.add_argument("--seeds", type=int, default=3, help="timed runs per process (default 3)")
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+        help="a parameter of the timed runs, as in `sim run --set` (repeatable); default: Params()",
+    )  # fmt: skip
     args = parser.parse_args()
+    overrides = dict(_setting(text) for text in args.overrides)
     with tempfile.TemporaryDirectory(prefix="compare_commits_") as tmp:
         paths = {c: export(c, Path(tmp) / f"c{k}") for k, c in enumerate((args.before, args.after))}
         times: dict[str, dict[str, list[float]]] = {c: {"wall": [], "cpu": []} for c in paths}
         for r in range(args.rounds):
             for commit, path in paths.items():
-                result = measure(path, args.seeds)
+                result = measure(path, args.seeds, overrides)
                 for key in ("wall", "cpu"):
                     times[commit][key] += result[key]
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
