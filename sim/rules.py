@@ -316,26 +316,30 @@ def _level_sizes(adj: Adjacency) -> list[list[int]]:
     """For each node (in ``adj`` order), how many nodes lie at distance 1, 2, ... from it.
 
     Breadth-first search from every node at once on bit sets: ``reach[k]`` holds the nodes within
-    distance ``d`` of node ``k``, and one more hop ORs in the sets of its neighbours.
+    distance ``d`` of node ``k``, and one more hop ORs in the sets of its neighbours. A node whose set
+    stopped growing has reached its whole component and drops out of the search.
     """
     index = {v: k for k, v in enumerate(adj)}
     neighbours = [[index[w] for w in adj[v]] for v in adj]
     reach = [1 << k for k in range(len(neighbours))]
     sizes: list[list[int]] = [[] for _ in neighbours]
-    while True:
+    growing = [k for k, near in enumerate(neighbours) if near]
+    while growing:
         grown = []
-        for k, near in enumerate(neighbours):
+        for k in growing:  # every set grows from the previous hop's sets, so all are computed first
             ball = reach[k]
-            for u in near:
+            for u in neighbours[k]:
                 ball |= reach[u]
             grown.append(ball)
-        new = [(after ^ before).bit_count() for after, before in zip(grown, reach, strict=True)]
-        if not any(new):
-            return sizes
-        for k, count in enumerate(new):
+        still = []
+        for k, ball in zip(growing, grown, strict=True):
+            count = (ball ^ reach[k]).bit_count()
             if count:
                 sizes[k].append(count)
-        reach = grown
+                reach[k] = ball
+                still.append(k)
+        growing = still
+    return sizes
 
 
 @lru_cache(maxsize=4096)

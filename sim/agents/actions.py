@@ -149,14 +149,19 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     elif rule == "broker":
         role_of = network.role_of()
         brokers = [m for m in known if role_of[m] != BOSS] or known
-        bc = network.betweenness()
         holders = Counter(role_of.values())
 
-        def score(m: int) -> tuple:
+        def rank(m: int) -> tuple[bool, bool]:
             role = role_of[m]
-            return (role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1, bc[m], -m)
+            return role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1
 
-        member = max(brokers, key=score)
+        best = max(map(rank, brokers))
+        tied = [m for m in brokers if rank(m) == best]
+        if len(tied) == 1:  # brokerage only breaks ties, and computing it is the costly part
+            member = tied[0]
+        else:
+            bc = network.betweenness()
+            member = max(tied, key=lambda m: (bc[m], -m))
     else:
         member = known[int(rng.integers(len(known)))]
     return network, member
