@@ -151,12 +151,12 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
         brokers = [m for m in known if role_of[m] != BOSS] or known
         holders = Counter(role_of.values())
 
-        def rank(m: int) -> tuple[bool, bool]:
+        def standing(m: int) -> tuple[bool, bool]:
             role = role_of[m]
             return role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1
 
-        best = max(map(rank, brokers))
-        tied = [m for m in brokers if rank(m) == best]
+        best = max(map(standing, brokers))
+        tied = [m for m in brokers if standing(m) == best]
         if len(tied) == 1:  # brokerage only breaks ties, and computing it is the costly part
             member = tied[0]
         else:
