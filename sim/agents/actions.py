@@ -144,8 +144,8 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     network = model.network_at[i]
     known = network.known_members()
     if rule == "kingpin":
-        rank, role_of = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}, network.role_of()
-        member = min(known, key=lambda m: (rank.get(role_of[m], 2), m))
+        rank = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}
+        member = min(known, key=lambda m: (rank.get(network.role(m), 2), m))
     elif rule == "broker":
         role_of = network.role_of()
         brokers = [m for m in known if role_of[m] != BOSS] or known
