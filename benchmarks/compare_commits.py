@@ -5,14 +5,22 @@ fresh processes then alternate between the commits (A, B, A, B, ...), each doing
 ``--seeds`` default runs, so that a change in machine load weighs on both alike. Prints the median
 seconds per run of each commit, and the ratio B / A. Process CPU time is reported next to wall time.
 
+``--instructions`` counts machine instructions under valgrind's callgrind instead of timing: one process
+per commit runs ``--seeds`` runs, one more only imports, and the difference divided by the runs is the
+instructions of a run. The count repeats exactly whatever else the machine is doing, so it settles
+small differences that timings on a shared machine cannot (about 60x slower than a run; needs valgrind).
+
     python benchmarks/compare_commits.py 17c7bec HEAD            # before/after the performance work
     python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7
     python benchmarks/compare_commits.py HEAD~1 HEAD --set strategy=preventative
+    python benchmarks/compare_commits.py HEAD~1 HEAD --instructions --seeds 1
 """
 
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,6 +71,44 @@ def measure(path: Path, seeds: int, overrides: dict[str, object] | None = None) 
     return result
 
 
+#: What a counted process runs: ``runs`` runs of the default parameters with the overrides, no warm-up
+#: (a process with ``runs = 0`` gives the cost of the imports, which is subtracted).
+COUNTED = """
+import json
+from sim import Params, run
+params = Params().with_overrides(json.loads({overrides!r}))
+for seed in range(1, {runs} + 1):
+    run(params, seed)
+"""
+
+
+def instructions(path: Path, runs: int, overrides: dict[str, object], out: Path) -> int:
+    """Instructions executed by a fresh process doing ``runs`` runs with ``path``'s ``sim`` (callgrind)."""
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    probe = COUNTED.format(runs=runs, overrides=json.dumps(overrides))
+    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", probe]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=path)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"callgrind failed for {path}:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def count(paths: dict[str, Path], runs: int, overrides: dict[str, object], tmp: Path) -> None:
+    """Print the instructions per run of each commit and their ratio."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (for example `apt-get install valgrind`)")
+    per_run = {}
+    for commit, path in paths.items():
+        imports = instructions(path, 0, overrides, tmp / "imports.out")
+        total = instructions(path, runs, overrides, tmp / "runs.out")
+        per_run[commit] = (total - imports) / runs
+        print(f"{commit:>12}: {per_run[commit] / 1e9:.3f} G instructions per run ({runs} run(s), imports "
+              f"subtracted)", flush=True)  # fmt: skip
+    a, b = per_run.values()
+    print(f"ratio {' / '.join(reversed(paths))}: {b / a:.3f} (fewer instructions: {a / b:.2f}x)")
+
+
 def _setting(text: str) -> tuple[str, object]:
     """``"strategy=preventative"`` -> ``("strategy", "preventative")``, checked against ``Params``."""
     from sim.params import Params, parse_value
@@ -86,13 +132,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="processes per commit, alternating (default 5)")
     parser.add_argument("--seeds", type=int, default=3, help="timed runs per process (default 3)")
     parser.add_argument(
+        "--instructions", action="store_true",
+        help="count instructions under callgrind (exact, repeatable; ~60x slower) instead of timing",
+    )  # fmt: skip
+    parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
         help="a parameter of the timed runs, as in `sim run --set` (repeatable); default: Params()",
     )  # fmt: skip
     args = parser.parse_args()
     overrides = dict(_setting(text) for text in args.overrides)
+    if args.seeds < 1 or args.rounds < 1:
+        raise SystemExit("--seeds and --rounds must be at least 1")
     with tempfile.TemporaryDirectory(prefix="compare_commits_") as tmp:
         paths = {c: export(c, Path(tmp) / f"c{k}") for k, c in enumerate((args.before, args.after))}
+        if args.instructions:
+            count(paths, args.seeds, overrides, Path(tmp))
+            return
         times: dict[str, dict[str, list[float]]] = {c: {"wall": [], "cpu": []} for c in paths}
         for r in range(args.rounds):
             for commit, path in paths.items():
