@@ -356,15 +356,19 @@ def draw_numbers(result: ExplorerResult, ax: Any) -> None:
 #: Where the three panels sit in a wide figure (left, bottom, width, height): fixed, because a layout engine
 #: doubles the cost of a redraw.
 PANELS = ((0.045, 0.12, 0.28, 0.68), (0.385, 0.12, 0.25, 0.68), (0.68, 0.12, 0.31, 0.68))
+#: The two plots alone, for the explorer widget, which shows the numbers as an HTML table under the figure.
+PLOT_PANELS = ((0.05, 0.12, 0.42, 0.68), (0.56, 0.12, 0.42, 0.68))
 
 
-def draw(result: ExplorerResult, fig: Figure) -> None:
-    """Draw harm over time, harm avoided and the reported numbers on ``fig`` (cleared first; wide, ~3:1)."""
+def draw(result: ExplorerResult, fig: Figure, numbers: bool = True) -> None:
+    """Draw harm over time, harm avoided and (unless ``numbers`` is False) the reported numbers as a table
+    on ``fig`` (cleared first; wide, ~3:1)."""
     fig.clear()
-    harm, avoided, numbers = (fig.add_axes(rect) for rect in PANELS)
-    draw_harm(result, harm)
-    draw_avoided(result, avoided)
-    draw_numbers(result, numbers)
+    axes = [fig.add_axes(rect) for rect in (PANELS if numbers else PLOT_PANELS)]
+    draw_harm(result, axes[0])
+    draw_avoided(result, axes[1])
+    if numbers:
+        draw_numbers(result, axes[2])
     fig.suptitle(f"{_setting_title(result)}\n{result.describe()}", fontsize=10)
 
 
@@ -376,10 +380,10 @@ def _setting_title(result: ExplorerResult) -> str:
     return f"Policy: {levers}.  Uncertainties (policy and baseline): {rest}."
 
 
-def render_png(result: ExplorerResult, dpi: int = 100) -> bytes:
+def render_png(result: ExplorerResult, dpi: int = 100, numbers: bool = True) -> bytes:
     """The figure of :func:`draw` as PNG bytes (no pyplot, no display backend needed)."""
     fig = Figure(figsize=(15, 4.8))
-    draw(result, fig)
+    draw(result, fig, numbers)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
@@ -444,7 +448,7 @@ def _updater(
         except Exception as exc:  # a failed run is reported on screen, not as a hidden callback traceback
             parts["error"].value = _error_html("The run failed", exc)
             return
-        parts["image"].value = render_png(result)
+        parts["image"].value = render_png(result, numbers=False)  # the numbers follow as HTML
         parts["numbers"].value = _numbers_html(result)
         parts["status"].value = f"updated in {result.seconds:.1f} s ({result.runs_computed} runs computed)"
 

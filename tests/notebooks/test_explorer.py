@@ -110,6 +110,8 @@ def test_draw_and_render() -> None:
     explorer.draw(result, fig)
     assert len(fig.axes) == 3
     assert "transition_week = 5" in fig.texts[0].get_text()
+    explorer.draw(result, fig, numbers=False)  # the widget's figure: the table is shown as HTML instead
+    assert len(fig.axes) == 2 and not fig.axes[1].tables
     assert explorer.render_png(result).startswith(b"\x89PNG")
 
 
