@@ -3,7 +3,9 @@
 Reports the median wall time of a full ``sim.run(Params(), seed)`` over repeated runs after a warm-up,
 the model's agent-steps per second (``len(model.agents)`` after each step, summed over the run, divided
 by the run's wall time) and the run time as a ratio to the wall time of ``python -c "import mesa"`` with
-the same interpreter, measured in the same script so that machine load cancels out.
+the same interpreter. Runs and imports are measured in alternation (run, import, run, import, ...) and
+the ratio is the median of the per-pair ratios, so that the load of a shared machine, which drifts by tens
+of percent within minutes, weighs on both sides of each ratio alike.
 
     python benchmarks/bench_model.py               # 5 timed runs, 5 timed imports
     python benchmarks/bench_model.py --repeats 9
@@ -36,15 +38,20 @@ def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> list[float
     return times
 
 
-def mesa_import_seconds(repeats: int) -> list[float]:
-    """Wall times of ``python -c "import mesa"`` in fresh processes of this interpreter."""
-    command = [sys.executable, "-c", "import mesa"]
-    return timed(lambda: subprocess.run(command, check=True), repeats, warmup=1)
-
-
-def run_seconds(params: Params, seed: int, repeats: int) -> list[float]:
-    """Wall times of full runs of ``params`` (after one warm-up run)."""
-    return timed(lambda: run(params, seed), repeats)
+def paired(
+    first: Callable[[], object], second: Callable[[], object], repeats: int
+) -> tuple[list[float], list[float]]:
+    """Wall times of ``repeats`` calls of each function, in alternation (first, second, first, ...), after
+    one untimed call of each."""
+    first()
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for fn, out in zip((first, second), times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return times
 
 
 def agent_steps(params: Params, seed: int) -> int:
@@ -58,17 +65,18 @@ def agent_steps(params: Params, seed: int) -> int:
 
 
 def single_run(repeats: int, seed: int = 1) -> dict[str, float]:
-    """The single-run figures: median run and import times, their ratio, agent-steps and throughput."""
+    """The single-run figures: median run and import times, the median of their paired ratios, agent-steps
+    and throughput."""
     params = Params()
-    runs = run_seconds(params, seed, repeats)
-    imports = mesa_import_seconds(repeats)
+    command = [sys.executable, "-c", "import mesa"]
+    runs, imports = paired(lambda: run(params, seed), lambda: subprocess.run(command, check=True), repeats)
     steps = agent_steps(params, seed)
     run_median, import_median = statistics.median(runs), statistics.median(imports)
     return {
         "run_seconds": run_median,
         "run_seconds_min": min(runs),
         "mesa_import_seconds": import_median,
-        "ratio_to_mesa_import": run_median / import_median,
+        "ratio_to_mesa_import": statistics.median(r / i for r, i in zip(runs, imports, strict=True)),
         "agent_steps": steps,
         "agent_steps_per_second": steps / run_median,
         "steps": params.burn_in_weeks + params.weeks,

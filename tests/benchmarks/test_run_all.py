@@ -126,3 +126,12 @@ def test_only_names_are_checked():
     assert run_all._names("reproduce, latency") == ("reproduce", "latency")
     with pytest.raises(argparse.ArgumentTypeError, match="unknown benchmark"):
         run_all._names("latency,speed")
+
+
+def test_paired_times_alternate_after_one_warm_up_each():
+    from bench_model import paired
+
+    calls = []
+    first, second = paired(lambda: calls.append("a"), lambda: calls.append("b"), 3)
+    assert calls == ["a", "b"] * 4  # a warm-up of each, then three timed pairs in alternation
+    assert len(first) == len(second) == 3 and all(t >= 0 for t in first + second)
