@@ -127,17 +127,24 @@ def _dask(scheduler: str | None, n_local: int | None) -> Iterator[ExecutorChoice
 
 @contextlib.contextmanager
 def _local_cluster(n_workers: int | None) -> Iterator[str]:
-    """A Dask LocalCluster of single-threaded worker processes; yields its scheduler address."""
+    """A Dask LocalCluster of single-threaded worker processes; yields its scheduler address.
+
+    The cluster has no dashboard, so its workers' statistical profiler (a thread sampling the running
+    task's stack every 10 ms, for the dashboard's profile page) is switched off: it took about 5% of the
+    workers' CPU time from the runs (measured 2026-11-29, 24 runs in turns with and without it).
+    """
+    import dask
     from dask.distributed import LocalCluster
 
     if n_workers is not None and n_workers < 1:
         raise ExecutorError(f"--dask-local: expected a positive number of workers, got {n_workers}")
-    cluster = LocalCluster(
-        n_workers=n_workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # the nannies pass it on
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     with cluster:
         yield cluster.scheduler_address

@@ -78,6 +78,21 @@ def test_dask_local_cluster_option(sequential: tuple[Path, Path], tmp_path: Path
     assert session["executor"]["kind"] == "dask" and "distributed" in session["packages"]
 
 
+def test_dask_local_cluster_workers_run_without_the_profiler() -> None:
+    """The --dask-local cluster has no dashboard, so its workers do not sample their tasks' stacks."""
+    import dask
+    from dask.distributed import Client
+
+    from sim.sweep.executors import _local_cluster
+
+    with _local_cluster(1) as address, Client(address) as client:
+        enabled = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+        callbacks = client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+    assert list(enabled.values()) == [False]
+    assert not any("profile" in name for names in callbacks.values() for name in names)
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # the caller's config is untouched
+
+
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(tiny_spec: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_sweep(tiny_spec, out, workers=1, **{**FAKE, "run_fn": sweep_fakes.failing_run})
