@@ -47,6 +47,7 @@ def results(quick: bool = True) -> dict:
             "dask_efficiency": 0.85,
             "dask_seconds": 90.0,
             "dask_busy": 0.9,
+            "side_by_side": 0.95,
         },  # fmt: skip
         "analyst": {"available": True, "update_seconds": 1.6},
         "memory": {
@@ -75,6 +76,15 @@ def test_table_verdicts_follow_the_targets():
     assert rows["7 reproduction: sim reproduce"][3] == "MISSED / ok"  # 20 min: over 15, under 30
     assert rows["4 sweep efficiency, local pool x2"][3] == "ok"
     assert rows["5 analyst: explorer update"][3] == "MISSED"
+    assert rows["4 machine: 2 runs at once / 1 alone"][1].startswith("0.95")
+    older = results()
+    del older["sweeps"]["side_by_side"]  # a results file from before the measurement still makes a table
+    assert not any(row[0].startswith("4 machine") for row in run_all.table_rows(older))
+
+
+def test_side_by_side_is_a_share_of_one_run_alone():
+    share = run_all.side_by_side(make_small(), 1, repeats=1)
+    assert 0 < share < 2
 
 
 def test_write_docs_replaces_only_the_marked_blocks(tmp_path):
