@@ -155,8 +155,9 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
             role = role_of[m]
             return role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1
 
-        best = max(map(standing, brokers))
-        tied = [m for m in brokers if standing(m) == best]
+        ranked = {m: standing(m) for m in brokers}
+        best = max(ranked.values())
+        tied = [m for m, place in ranked.items() if place == best]
         if len(tied) == 1:  # brokerage only breaks ties, and computing it is the costly part
             member = tied[0]
         else:
