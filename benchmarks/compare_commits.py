@@ -28,12 +28,19 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-#: What each measuring process runs: warm-up, then timed runs of the default parameters with the
-#: ``--set`` overrides (a JSON object of dotted names); prints JSON.
-PROBE = """
+#: How every measuring process starts: the parameters are the defaults with the ``--set`` overrides (a
+#: JSON object of dotted names), and ``sim`` must come from the exported package at ``path``.
+SETUP = """
 import json, sys, time
+import sim
 from sim import Params, run
+if not sim.__file__.startswith({path!r}):
+    sys.exit(f"imported {{sim.__file__}} instead of the exported package under {path}")
 params = Params().with_overrides(json.loads({overrides!r}))
+"""
+
+#: What each timing process runs after :data:`SETUP`: warm-up, then timed runs; prints JSON.
+PROBE = """
 run(params, 0, weeks=30)
 wall, cpu = [], []
 for seed in range(1, {seeds} + 1):
@@ -41,7 +48,7 @@ for seed in range(1, {seeds} + 1):
     run(params, seed)
     wall.append(time.perf_counter() - w)
     cpu.append(time.process_time() - c)
-print(json.dumps({{"wall": wall, "cpu": cpu, "file": sys.modules["sim"].__file__}}))
+print(json.dumps({{"wall": wall, "cpu": cpu}}))
 """
 
 
@@ -56,27 +63,29 @@ def export(commit: str, folder: Path) -> Path:
     return folder
 
 
+def _script(path: Path, overrides: dict[str, object] | None, body: str, **fields: object) -> list[str]:
+    """The command of a fresh process running :data:`SETUP` then ``body`` with ``path``'s ``sim``."""
+    setup = SETUP.format(path=str(path), overrides=json.dumps(overrides or {}))
+    return [sys.executable, "-c", setup + body.format(**fields)]
+
+
+def _env(path: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(path)}
+
+
 def measure(path: Path, seeds: int, overrides: dict[str, object] | None = None) -> dict[str, list[float]]:
     """One fresh process timing ``seeds`` runs (default parameters with ``overrides``) with ``path``'s
     ``sim`` first on the import path."""
-    env = {**os.environ, "PYTHONPATH": str(path)}
-    probe = PROBE.format(seeds=seeds, overrides=json.dumps(overrides or {}))
-    out = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True,
-        env=env, cwd=path,
-    ).stdout  # fmt: skip
-    result = json.loads(out)
-    if not result["file"].startswith(str(path)):
-        raise RuntimeError(f"imported {result['file']} instead of the exported package under {path}")
-    return result
+    command = _script(path, overrides, PROBE, seeds=seeds)
+    done = subprocess.run(command, capture_output=True, text=True, env=_env(path), cwd=path)
+    if done.returncode != 0:
+        raise RuntimeError(f"the timing process failed for {path}:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout)
 
 
-#: What a counted process runs: ``runs`` runs of the default parameters with the overrides, no warm-up
-#: (a process with ``runs = 0`` gives the cost of the imports, which is subtracted).
+#: What a counted process runs after :data:`SETUP`: ``runs`` runs, no warm-up (a process with ``runs = 0``
+#: gives the cost of the imports, which is subtracted).
 COUNTED = """
-import json
-from sim import Params, run
-params = Params().with_overrides(json.loads({overrides!r}))
 for seed in range(1, {runs} + 1):
     run(params, seed)
 """
@@ -84,10 +93,9 @@ for seed in range(1, {runs} + 1):
 
 def instructions(path: Path, runs: int, overrides: dict[str, object], out: Path) -> int:
     """Instructions executed by a fresh process doing ``runs`` runs with ``path``'s ``sim`` (callgrind)."""
-    env = {**os.environ, "PYTHONPATH": str(path)}
-    probe = COUNTED.format(runs=runs, overrides=json.dumps(overrides))
-    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", probe]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=path)
+    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+    command += _script(path, overrides, COUNTED, runs=runs)
+    done = subprocess.run(command, capture_output=True, text=True, env=_env(path), cwd=path)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"callgrind failed for {path}:\n{done.stderr[-2000:]}")

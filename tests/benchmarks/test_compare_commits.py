@@ -26,14 +26,22 @@ def test_bad_setting_is_refused_with_its_text(text, message):
         compare_commits._setting(text)
 
 
-def test_the_probes_run_with_the_overrides(tmp_path):
-    """Both probe scripts are valid Python that apply the --set overrides (run here for 3 weeks)."""
-    overrides = '{"weeks": 3, "strategy": "preventative"}'
-    timed = compare_commits.PROBE.format(seeds=1, overrides=overrides).replace("weeks=30", "weeks=2")
-    out = subprocess.run([sys.executable, "-c", timed], capture_output=True, text=True, check=True).stdout
+def test_the_probes_run_with_the_overrides():
+    """Both probe scripts are valid Python that apply the --set overrides (run here for 3 weeks) and
+    check that ``sim`` came from the package they were given."""
+    import sim
+
+    package = Path(sim.__file__).parents[1]
+    overrides = {"weeks": 3, "strategy": "preventative"}
+    timed = compare_commits._script(
+        package, overrides, compare_commits.PROBE.replace("weeks=30", "weeks=2"), seeds=1
+    )
+    out = subprocess.run(timed, capture_output=True, text=True, check=True).stdout
     assert '"wall"' in out
-    counted = compare_commits.COUNTED.format(runs=1, overrides=overrides)
-    subprocess.run([sys.executable, "-c", counted], check=True)
+    subprocess.run(compare_commits._script(package, overrides, compare_commits.COUNTED, runs=1), check=True)
+    elsewhere = compare_commits._script(Path("/nowhere"), overrides, compare_commits.COUNTED, runs=0)
+    refused = subprocess.run(elsewhere, capture_output=True, text=True)
+    assert refused.returncode != 0 and "instead of the exported package under /nowhere" in refused.stderr
 
 
 def test_instructions_are_read_from_callgrind_and_failures_reported(monkeypatch, tmp_path):
