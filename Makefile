@@ -1,7 +1,8 @@
 # Two commands for a new user (see README.md):
 #   make run    set up .venv and run the main job
 #   make test   set up .venv with the test tools and run the whole test suite
-# Everything installs into ./.venv from pyproject.toml; only python3.12 (or newer) must be present.
+# Everything installs into ./.venv from pyproject.toml, at the exact versions of constraints.txt (written by
+# scripts/lock_environment.py); only python3.12 (or newer) must be present.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -10,20 +11,21 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
             $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 PYTEST_ARGS ?= -n 2 --dist loadfile
+PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt
 
-.PHONY: run compare test bench lint docs calibrate clean-venv
+.PHONY: run compare test bench lint docs calibrate lock clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install python3.12)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed-base: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e ".[dev]"
 	@touch $@ $(VENV)/.installed-base
 
 run: $(VENV)/.installed-base
@@ -49,6 +51,10 @@ docs: $(VENV)/.installed-dev
 
 calibrate: $(VENV)/.installed-dev
 	$(BIN)/python scripts/calibrate.py --seeds 20
+
+# Re-lock constraints.txt after a change of pyproject.toml's dependencies (see the script for upgrades).
+lock:
+	$(PYTHON) scripts/lock_environment.py
 
 clean-venv:
 	rm -rf $(VENV)

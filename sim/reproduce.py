@@ -179,12 +179,24 @@ def make_figures(layout: Layout) -> dict[str, float]:
 
 
 def publish(layout: Layout) -> None:
-    """Copy the summaries and figures into ``published/`` (the committed reference)."""
+    """Copy the summaries and figures into ``published/`` (the committed reference), with the versions
+    and commits that ran the sweeps (``environment.json``, :func:`sim.analysis.check.sweep_environment`)."""
+    from sim.analysis import check
+
     for part in ("summary", "figures"):
         target = layout.published / part
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(layout.root / part, target)
+    check.write_environment(layout.published, sweep_environment(layout))
+
+
+def sweep_environment(layout: Layout) -> dict[str, list[str]]:
+    """Versions and commits that ran this layout's experiment sweeps (from their manifests)."""
+    from sim.analysis import check
+    from sim.analysis.products import EXPERIMENTS
+
+    return check.sweep_environment(layout.sweeps / name for name in EXPERIMENTS)
 
 
 def write_reports(layout: Layout, findings: Path) -> None:
@@ -302,10 +314,17 @@ def main_reproduce(args: argparse.Namespace) -> int:
     status = 0
     if args.check:
         start = time.perf_counter()
-        published = _reference_summaries(Path(args.published) if args.published else layout.published)
+        reference = Path(args.published) if args.published else layout.published
+        published = _reference_summaries(reference)
         problems = check.compare_folders(layout.summary, published, rtol=args.rtol, atol=args.atol)
         timings["check"] = time.perf_counter() - start
         print(check.describe(problems, layout.summary, published, args.rtol, args.atol))
+        environment = check.read_environment(reference)
+        if environment is not None:
+            differences = check.environment_differences(environment, sweep_environment(layout))
+            note = check.describe_environment(differences, passed=not problems)
+            if note:
+                print(note)
         status = 1 if problems else 0
     _report_timings(timings)
     return status

@@ -5,8 +5,16 @@ floating-point differences between platforms and library versions (summation ord
 numbers agree when ``|reproduced - published| <= ATOL + RTOL * |published|`` (``numpy.isclose``), with
 ``RTOL = 1e-6`` and ``ATOL = 1e-9``. Text cells must be equal; NaN matches NaN. Missing or extra files,
 columns and rows are differences too.
+
+Another release of NumPy, Mesa, pandas or SciPy can change the numbers themselves (NumPy does not promise
+the same draws from a ``Generator``'s distributions in every release), so the published reference keeps
+the versions that produced it (:data:`ENVIRONMENT`, from the sweeps' manifests) and the check names the
+versions that differ (:func:`environment_differences`). ``make run`` installs the pinned versions of
+``constraints.txt``.
 """
 
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +24,8 @@ import pandas as pd
 RTOL = 1e-6
 ATOL = 1e-9
 SHOW = 20
+#: The file, next to the published ``summary/``, with the versions the published results were made with.
+ENVIRONMENT = "environment.json"
 
 
 @dataclass(frozen=True)
@@ -94,3 +104,63 @@ def describe(problems: list[Difference], reproduced: Path, published: Path, rtol
     if len(problems) > SHOW:
         lines.append(f"  ... and {len(problems) - SHOW} more")
     return "\n".join(lines)
+
+
+# -- the environment behind the numbers ----------------------------------------------------------------
+def sweep_environment(folders: Iterable[Path]) -> dict[str, list[str]]:
+    """Python and package versions that ran the sweeps in ``folders``, from their manifests: each name ->
+    the sorted distinct versions over every session that ran something (one version each, unless a sweep
+    was resumed in another environment), plus ``code``: the commits (``+dirty`` for uncommitted changes)."""
+    seen: dict[str, set[str]] = {}
+    for folder in folders:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        sessions = manifest["sessions"]
+        counts = manifest["counts"]
+        after = [s["runs_done_before"] for s in sessions[1:]] + [counts["runs_ok"] + counts["runs_failed"]]
+        for session, done_after in zip(sessions, after, strict=True):
+            if done_after <= session["runs_done_before"]:
+                continue  # a session that found the sweep complete ran nothing
+            for name, version in session["packages"].items():
+                seen.setdefault(name, set()).add(str(version))
+            code = session["code"]
+            commit = f"{code.get('commit')}{'+dirty' if code.get('dirty') else ''}"
+            seen.setdefault("code", set()).add(commit)
+    return {name: sorted(versions) for name, versions in sorted(seen.items())}
+
+
+def write_environment(folder: Path, environment: Mapping[str, list[str]]) -> Path:
+    """Write ``environment`` as ``folder/``:data:`ENVIRONMENT`."""
+    path = folder / ENVIRONMENT
+    path.write_text(json.dumps(dict(environment), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def read_environment(folder: Path) -> dict[str, list[str]] | None:
+    """The published environment in ``folder`` (a published copy), or None if it has none."""
+    path = folder / ENVIRONMENT
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def environment_differences(
+    published: Mapping[str, list[str]], reproduced: Mapping[str, list[str]]
+) -> list[str]:
+    """Python and packages (not ``code``) whose versions differ between the two environments."""
+    names = sorted((set(published) & set(reproduced)) - {"code"})
+    return [
+        f"{name} {'/'.join(published[name])} (published) vs {'/'.join(reproduced[name])} (this reproduction)"
+        for name in names
+        if published[name] != reproduced[name]
+    ]
+
+
+def describe_environment(differences: list[str], passed: bool) -> str:
+    """What the check says about versions: nothing when they agree, else the differences."""
+    if not differences:
+        return ""
+    head = (
+        "note: the numbers match, made with other versions than the published ones:"
+        if passed
+        else "the versions differ from the published ones, which can change the numbers by themselves "
+        "(install the pinned versions: pip install -c constraints.txt -e ., as make run does):"
+    )
+    return "\n".join([head, *(f"  {d}" for d in differences)])

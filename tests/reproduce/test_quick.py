@@ -81,3 +81,26 @@ def test_check_reads_the_summaries_of_a_published_copy(
     status, out = _check(quick, published, capsys)
     assert status == 0, out
     assert f"matches {published / 'summary'}" in out
+
+
+@pytest.mark.slow
+def test_publish_records_the_environment_and_check_names_versions_that_differ(
+    quick: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--publish writes environment.json (versions and commits from the sweeps' manifests); a check
+    against a reference made with another numpy says so, next to its verdict."""
+    from sim.analysis import check
+    from sim.reproduce import Layout, publish, sweep_environment
+
+    layout = Layout(quick, quick=True)
+    publish(layout)
+    env = check.read_environment(layout.published)
+    assert env == sweep_environment(layout) and env["numpy"] and env["code"]
+    published = tmp_path / "published"
+    shutil.copytree(layout.published, published)
+    status, out = _check(quick, published, capsys)
+    assert status == 0 and "versions" not in out
+    check.write_environment(published, {**env, "numpy": ["0.0.1"]})
+    status, out = _check(quick, published, capsys)
+    assert status == 0, out
+    assert "note: the numbers match" in out and f"numpy 0.0.1 (published) vs {env['numpy'][0]}" in out
