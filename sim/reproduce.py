@@ -319,7 +319,11 @@ def main_reproduce(args: argparse.Namespace) -> int:
         problems = check.compare_folders(layout.summary, published, rtol=args.rtol, atol=args.atol)
         timings["check"] = time.perf_counter() - start
         print(check.describe(problems, layout.summary, published, args.rtol, args.atol))
-        environment = check.read_environment(reference)
+        try:
+            environment = check.read_environment(reference)
+        except ValueError as exc:  # the verdict above stands; only the versions cannot be compared
+            print(f"note: versions not compared: {exc}")
+            environment = None
         if environment is not None:
             differences = check.environment_differences(environment, sweep_environment(layout))
             note = check.describe_environment(differences, passed=not problems)

@@ -34,7 +34,11 @@ class PoliceTaskForce(mesa.Agent):
         self.skilled = min(p.skilled_initial, p.officers)
         self.pipeline = np.zeros(p.training_lag_weeks, dtype=np.int64)  # trainees by weeks to go
         self.banks: dict[str, float] = dict.fromkeys(strategies.ACTIONS, 0.0)
-        self.strategy = model.params.strategy
+
+    @property
+    def strategy(self) -> str:
+        """The strategy preset it follows (``Params.strategy``; read when used, not copied)."""
+        return self.model.params.strategy
 
     @property
     def skill(self) -> float:

@@ -136,9 +136,21 @@ def write_environment(folder: Path, environment: Mapping[str, list[str]]) -> Pat
 
 
 def read_environment(folder: Path) -> dict[str, list[str]] | None:
-    """The published environment in ``folder`` (a published copy), or None if it has none."""
+    """The published environment in ``folder`` (a published copy), or None if it has none; ValueError
+    naming the file if it is not a JSON object of names and lists of versions."""
     path = folder / ENVIRONMENT
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not JSON ({exc})") from None
+    valid = isinstance(data, dict) and all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in data.values()
+    )
+    if not valid:
+        raise ValueError(f"{path}: expected an object of names and lists of versions")
+    return data
 
 
 def environment_differences(

@@ -41,6 +41,17 @@ def test_environment_round_trips_through_its_file(tmp_path: Path) -> None:
     assert check.read_environment(tmp_path) == env
 
 
+def test_an_unreadable_environment_file_is_named(tmp_path: Path) -> None:
+    import pytest
+
+    (tmp_path / check.ENVIRONMENT).write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"environment\.json: not JSON"):
+        check.read_environment(tmp_path)
+    (tmp_path / check.ENVIRONMENT).write_text('{"numpy": "2.5.5"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="expected an object of names and lists of versions"):
+        check.read_environment(tmp_path)
+
+
 def test_differences_name_each_package_with_both_versions_and_ignore_the_code() -> None:
     published = {"code": ["abc"], "numpy": ["2.5.5"], "mesa": ["3.5.1"], "scipy": ["1.18.1"]}
     reproduced = {"code": ["xyz"], "numpy": ["2.6.0"], "mesa": ["3.5.1"]}
