@@ -1,10 +1,11 @@
 """Write ``constraints.txt``: the exact version of every package the project installs (``.[dev]``).
 
 ``make run`` and ``make test`` install with ``pip install -c constraints.txt``, so a new machine gets the
-versions the published results were produced and checked with, and CI does not change when a dependency
-releases. This matters for the numbers, not only for the tests: NumPy does not promise that a
-``Generator``'s distributions draw the same numbers in every release, and Mesa, pandas and SciPy enter
-the runs and their summaries. ``pyproject.toml`` keeps the ranges that a library user installs from.
+versions of the computing packages that the published results were produced with (and of everything else
+the versions the test suite passed with), and CI does not change when a dependency releases. This
+matters for the numbers, not only for the tests: NumPy does not promise that a ``Generator``'s
+distributions draw the same numbers in every release, and Mesa, pandas and SciPy enter the runs and their
+summaries. ``pyproject.toml`` keeps the ranges that a library user installs from.
 
 The script installs ``.[dev]`` into a fresh virtual environment (in a temporary folder, with the Python
 that runs it) and freezes that environment, so the file lists exactly what the project needs. By default
@@ -33,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = """\
 # Exact versions of every package `make run` and `make test` install (pip install -c constraints.txt).
-# The published results (results/published/environment.json) were produced with these versions; another
-# NumPy, Mesa, pandas or SciPy may draw or summarise differently. pyproject.toml keeps the ranges.
+# Mesa, NumPy, pandas, SciPy and pyarrow are at the versions the published results were made with
+# (results/published/environment.json); another release may draw or summarise differently.
+# pyproject.toml keeps the ranges.
 # Written by `python scripts/lock_environment.py{options}` with Python {python} on {day}; do not edit by hand.
 """
 
