@@ -596,7 +596,8 @@ def parse_value(path: str, text: str) -> Any:
     try:
         return spec.type(float(text)) if spec.type is float else int(text)
     except ValueError:
-        raise ValueError(f"{path}: expected a {spec.type.__name__}, got {text!r}") from None
+        kind = "whole number" if spec.type is int else "number"
+        raise ValueError(f"{path}: expected a {kind}, got {text!r}") from None
 
 
 def dumps_toml(data: Mapping[str, Any]) -> str:

@@ -24,7 +24,7 @@ def test_flat_keywords_become_params() -> None:
     assert app.params_from_settings(typed) == Params().with_overrides(expected)
     with pytest.raises(ValueError, match="police.atrition_rate: no such parameter"):
         app.params_from_settings({"police__atrition_rate": 0.1})
-    with pytest.raises(ValueError, match="effort: expected a float"):
+    with pytest.raises(ValueError, match="effort: expected a number"):
         app.params_from_settings({"effort": "lots"})
 
 

@@ -314,6 +314,13 @@ def test_parse_value_errors_name_the_path(path, text):
         parse_value(path, text)
 
 
+def test_parse_value_errors_say_what_was_expected():
+    with pytest.raises(ValueError, match=r"police\.officers: expected a whole number, got '2\.5'"):
+        parse_value("police.officers", "2.5")
+    with pytest.raises(ValueError, match=r"effort: expected a number, got 'lots'"):
+        parse_value("effort", "lots")
+
+
 def test_parse_value_booleans(monkeypatch):
     # no parameter is boolean today; the branch is checked on a stand-in spec
     flag = ParamSpec("flag", bool, False, None, None, "", "", "", None)
