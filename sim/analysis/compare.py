@@ -1,5 +1,5 @@
-"""The quick strategy comparison behind ``sim compare`` (and ``make run`` until the published
-experiments exist): the five presets over the same seeds, a table and one figure."""
+"""The quick strategy comparison behind ``sim compare`` (``make compare``): the five presets
+(:data:`PRESETS`) over the same seeds, a table and one figure."""
 
 import argparse
 import time
@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 
 from sim.params import STRATEGIES, Params
+
+#: The presets compared: every strategy but ``custom``, whose shares are the user's, not a preset.
+PRESETS = tuple(s for s in STRATEGIES if s != "custom")
 
 OUTCOMES = {
     "harm_usd": ("victim losses, $ bn", 1e-9),
@@ -20,12 +23,13 @@ OUTCOMES = {
 
 
 def run_presets(seeds: list[int], weeks: int | None = None, base: Params | None = None) -> pd.DataFrame:
-    """Weekly tables of every preset and seed, stacked, with ``strategy`` and ``seed`` columns."""
+    """Weekly tables of every preset (:data:`PRESETS`) and seed, stacked, with ``strategy`` and ``seed``
+    columns."""
     from sim.run import run
 
     base = base if base is not None else Params()
     frames = []
-    for strategy in STRATEGIES:
+    for strategy in PRESETS:
         params = base.with_overrides({"strategy": strategy})
         for seed in seeds:
             frame = run(params, seed, weeks)
@@ -43,7 +47,7 @@ def summary_table(weekly: pd.DataFrame) -> pd.DataFrame:
     for col, (label, scale) in OUTCOMES.items():
         table[label] = table.pop(col) * scale
     table = table.rename(columns={"active_networks": "networks at end", "workers": "workers at end"})
-    return table.reindex([s for s in STRATEGIES if s in table.index])
+    return table.reindex([s for s in PRESETS if s in table.index])
 
 
 def plot_strategies(weekly: pd.DataFrame, axes) -> None:  # type: ignore[no-untyped-def]
@@ -79,19 +83,26 @@ def main(args: argparse.Namespace) -> int:
 
     if args.seeds < 1:
         raise InputError(f"--seeds {args.seeds}: must be at least 1")
+    if args.weeks is not None and args.weeks < 1:
+        raise InputError(f"--weeks {args.weeks}: must be at least 1")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file; give a folder for the table and figure")
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # before the runs, so a bad folder fails at once
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
     start = time.perf_counter()
     weekly = run_presets(list(range(args.seeds)), args.weeks)
     table = summary_table(weekly)
     with pd.option_context("display.float_format", "{:,.1f}".format, "display.width", 140):
         print(table.to_string())
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "strategies.csv")
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
     plot_strategies(weekly, axes)
     fig.savefig(out / "strategies.png", dpi=120)
     plt.close(fig)
-    n_runs = len(STRATEGIES) * args.seeds
+    n_runs = len(PRESETS) * args.seeds
     print(f"{n_runs} runs in {time.perf_counter() - start:.1f} s; wrote {out / 'strategies.csv'} and "
           f"{out / 'strategies.png'}")  # fmt: skip
     return 0 if np.isfinite(table.to_numpy(dtype=float)).all() else 1

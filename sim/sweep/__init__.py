@@ -6,8 +6,9 @@ Public API::
     result = run_sweep(spec, "results/sweeps/example")  # SweepResult (counts, status)
     data = load("results/sweeps/example")               # SweepData: .runs .weekly .failures .design .manifest
 
-The command line is ``sim sweep`` (:mod:`sim.sweep.cli`). Importing this package does nothing: the
-names below are loaded from their modules on first use, so ``sim --help`` stays fast.
+The command line is ``sim sweep`` (:mod:`sim.sweep.cli`). Importing this package loads only
+:mod:`~sim.sweep.load` and :mod:`~sim.sweep.plan` (see the end of this file) and what they import; the
+other names below are loaded from their modules on first use (the engine, executors and designs).
 """
 
 import importlib
