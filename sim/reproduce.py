@@ -282,8 +282,14 @@ def _findings_path(args: argparse.Namespace, layout: Layout) -> Path:
 
 def main_figures(args: argparse.Namespace) -> int:
     """``sim figures``: regenerate figures, summaries and reports from stored results only."""
+    from sim.cli import InputError
+
     layout = Layout.of(args.out, args.quick)
+    if not layout.root.is_dir():
+        raise InputError(f"--out {args.out}: no folder {layout.root} (give the --out of `sim reproduce`)")
     timings = make_figures(layout)
+    if not timings and not any(layout.summary.glob("*.csv")):  # nothing drawn, nothing to report
+        raise InputError(f"{layout.sweeps}: no complete sweeps to draw from; run `sim reproduce` first")
     write_reports(layout, _findings_path(args, layout))
     _report_timings(timings)
     print(f"figures in {layout.figures}, summaries in {layout.summary}")
