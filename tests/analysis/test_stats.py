@@ -23,7 +23,7 @@ def test_bootstrap_ci_coverage_is_near_95_percent() -> None:
         low <= 0 <= high
         for _, low, high in (stats.bootstrap_ci(rng.normal(0, 1, 40), resamples=500) for _ in range(100))
     )
-    assert 85 <= hits <= 100
+    assert 85 <= hits <= 99  # an interval that always covers is too wide
 
 
 def test_paired_differences_recover_a_known_shift_and_test_it() -> None:

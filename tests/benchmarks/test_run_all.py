@@ -67,7 +67,9 @@ def test_phase_shares_cover_the_whole_run():
     assert sum(shares) == pytest.approx(1.0)
     for name in (*run_all.PHASES, "reporters"):
         assert ph["phases"][name]["seconds"] > 0, f"{name} was not timed"
-    assert ph["phases"]["other"]["seconds"] >= 0
+    # "other" (building the world, Mesa's step machinery) is the remainder: the phases timed must be most
+    # of the run (about 90 % here), or the wrappers missed a phase
+    assert 0 <= ph["phases"]["other"]["share"] < 0.35
 
 
 def test_table_verdicts_follow_the_targets():

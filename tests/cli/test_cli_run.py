@@ -76,6 +76,35 @@ def test_params_file_then_flags_then_sets(tmp_path, capsys):
     assert "strategy reactive, targeting broker" in stdout and len(pd.read_csv(out)) == 4
 
 
+def test_each_source_overrides_the_one_before_and_keeps_the_rest(tmp_path):
+    """--params FILE, then --strategy/--targeting, then --set: a later source wins on the same key, and
+    what only an earlier source sets survives."""
+    import argparse
+
+    from sim.cli import params_from_args
+
+    params = tmp_path / "p.toml"
+    params.write_text('strategy = "mixed"\nweeks = 6\n[world]\nn_networks = 3\n', encoding="utf-8")
+
+    def parsed(strategy=None, targeting=None, sets=()):
+        return params_from_args(
+            argparse.Namespace(params=str(params), strategy=strategy, targeting=targeting, set=list(sets))
+        )
+
+    assert (parsed().strategy, parsed().weeks, parsed().world.n_networks) == ("mixed", 6, 3)
+    flagged = parsed("reactive", "broker")
+    assert (flagged.strategy, flagged.targeting, flagged.weeks, flagged.world.n_networks) == (
+        "reactive", "broker", 6, 3,
+    )  # fmt: skip
+    last = parsed("reactive", "broker", ["strategy=preventative", "targeting=random", "weeks=4"])
+    assert (last.strategy, last.targeting, last.weeks, last.world.n_networks) == (
+        "preventative",
+        "random",
+        4,
+        3,
+    )
+
+
 def test_same_seed_same_table(tmp_path, capsys):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     for out in (a, b):

@@ -70,6 +70,15 @@ def test_churn_scenario_exercises_every_event(small_params, step_model):
     assert dispersed > 0
 
 
+def test_extinction_scenario_empties_the_world(small_params, step_model):
+    """The invariants above run on an empty world only if this scenario really empties it."""
+    emptied = 0
+    for seed in SEEDS:
+        *_, last = step_model(small_params(SCENARIOS["extinction"]), seed)
+        emptied += int(last.nets.alive.sum()) == 0
+    assert emptied >= 1
+
+
 @pytest.mark.parametrize("scenario", ["reactive", "preventative", "churn"])
 def test_frame_agrees_with_the_ledger(scenario, small_params, step_model):
     """Weekly flows in the frame add up to the ledger's totals after burn-in."""

@@ -66,13 +66,16 @@ def test_latin_hypercube_hits_every_stratum_once(write_spec) -> None:
 def test_sampled_designs_are_reproducible_and_seeded(write_spec) -> None:
     first = sampled(write_spec, "sobol", 16, name="a.toml")
     again = sampled(write_spec, "sobol", 16, name="b.toml")
-    other = sampled(write_spec, "sobol", 16, extra="", name="c.toml")
-    assert first.design.points == again.design.points == other.design.points
-    text = HEAD.format(extra="") + SAMPLED.format(kind="sobol", n=16).replace(
-        "samples = 16", "samples = 16\nseed = 5"
-    )
-    reseeded = load_spec(write_spec(text, name="e.toml"))
+    assert first.design.points == again.design.points
+    # the sample's seed is the design's `seed`, by default the spec's root seed
+    other_root = HEAD.replace("root_seed = 11", "root_seed = 12").format(extra="")
+    moved = load_spec(write_spec(other_root + SAMPLED.format(kind="sobol", n=16), name="c.toml"))
+    assert moved.design.points != first.design.points
+    seeded = SAMPLED.format(kind="sobol", n=16).replace("samples = 16", "samples = 16\nseed = 5")
+    reseeded = load_spec(write_spec(HEAD.format(extra="") + seeded, name="e.toml"))
+    pinned = load_spec(write_spec(other_root + seeded, name="f.toml"))
     assert reseeded.design.points != first.design.points
+    assert pinned.design.points == reseeded.design.points  # an explicit seed does not follow root_seed
     assert first.digest() != reseeded.digest()
 
 

@@ -81,6 +81,22 @@ class BrokenExecutor(Executor):
         return future
 
 
+class FailingAfter(Executor):
+    """An executor that runs its first ``good`` tasks (inline) and then loses its workers."""
+
+    def __init__(self, good: int) -> None:
+        self.good = good
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        future: Future[object] = Future()
+        if self.good > 0:
+            self.good -= 1
+            future.set_result(fn(*args, **kwargs))
+        else:
+            future.set_exception(OSError("worker lost"))
+        return future
+
+
 def test_executor_failure_aborts_with_runs_saved(tiny_spec: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(SweepAborted, match="worker lost.*run the same command again to resume"):
@@ -88,6 +104,22 @@ def test_executor_failure_aborts_with_runs_saved(tiny_spec: Path, tmp_path: Path
     manifest = load(out).manifest
     assert manifest["status"] == "aborted" and manifest["counts"]["runs_pending"] == 6
     assert run_sweep(tiny_spec, out, workers=1, **FAKE).status == "complete"
+
+
+def test_runs_finished_before_an_executor_failure_are_kept_and_not_rerun(
+    tiny_spec: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(SweepAborted, match="worker lost"):
+        run_sweep(tiny_spec, out, executor=FailingAfter(2), batch_size=1, **FAKE)
+    saved = load(out)
+    assert saved.manifest["counts"]["runs_ok"] == 2 and len(saved.runs) == 2
+    kept = set(zip(saved.runs["point_id"], saved.runs["replication"], strict=True))
+    result = run_sweep(tiny_spec, out, workers=1, **FAKE)
+    assert result.status == "complete" and result.runs_this_session == 4
+    runs = load(out).runs
+    keys = list(zip(runs["point_id"], runs["replication"], strict=True))
+    assert len(keys) == len(set(keys)) == 6 and kept <= set(keys)
 
 
 def test_resuming_with_changed_code_warns(tiny_spec: Path, tmp_path: Path) -> None:

@@ -205,6 +205,17 @@ def test_each_action_keeps_the_state_consistent(make_model, action, state_check)
     model.week = 1
     model.refresh_intel()
     fn = getattr(actions, action)
+
+    def footprint() -> tuple:
+        m = model
+        return (
+            dict(m.events), dict(m.ledger), int(m.members.known.sum()), int(m.shells.known.sum()),
+            int(m.shells.alive.sum()), int(m.recruiters.alive.sum()), float(m.recruiters.blocked_until.sum()),
+            float(m.nets.workers.sum()), float(m.nets.websites.sum()), m.awareness,
+        )  # fmt: skip
+
+    before = footprint()
     for _ in range(5):
         fn(model, model.task_force, 10)
         state_check(model)
+    assert footprint() != before, f"{action} changed nothing: the check above ran on an untouched state"

@@ -252,14 +252,15 @@ def test_collapse_probability():
 
 
 def test_relocation_choice():
-    # move: risk > 0.5 and first draw < 0.5 -> [T, T, F (risk 0.2), F (draw 0.9)]
-    # abroad: movers at home (not already abroad) with second draw < 0.5 -> [T, F (abroad already), F, F]
-    draws = FixedDraws([0.1, 0.1, 0.1, 0.9], [0.1, 0.1, 0.1, 0.1])
+    # threshold 0.5, prob 0.3, abroad_prob 0.7 (distinct, so swapped arguments would fail)
+    # move: risk > 0.5 and first draw < 0.3 -> [T, T, F (risk 0.2), F (draw 0.4), T]
+    # abroad: movers at home with second draw < 0.7 -> [T, F (abroad already), F, F, F (draw 0.8)]
+    draws = FixedDraws([0.2, 0.2, 0.1, 0.4, 0.25], [0.6, 0.1, 0.1, 0.1, 0.8])
     move, go_abroad = rules.relocation_choice(
-        arr(0.9, 0.9, 0.2, 0.9), np.array([False, True, False, False]), 0.5, 0.5, 0.5, draws
+        arr(0.9, 0.9, 0.2, 0.9, 0.6), np.array([False, True, False, False, False]), 0.5, 0.3, 0.7, draws
     )
-    np.testing.assert_array_equal(move, [True, True, False, False])
-    np.testing.assert_array_equal(go_abroad, [True, False, False, False])
+    np.testing.assert_array_equal(move, [True, True, False, False, True])
+    np.testing.assert_array_equal(go_abroad, [True, False, False, False, False])
 
 
 def test_entry_expected():
@@ -281,11 +282,12 @@ def test_replacement_draws(rng):
 
 
 def test_success_probability():
-    # base = 1 - exp(-(2*0.5 + 1*0.5)) = 1 - e^-1.5 = 0.77686984
-    # 0.8 * 0.77686984 * (1 - 0.6*0.5) = 0.8 * 0.77686984 * 0.7 = 0.43504711
-    p = rules.success_probability(0.5, 0.5, 0.5, 0.8, 2.0, 1.0, 0.6)
-    assert float(p) == pytest.approx(0.43504711, rel=1e-7)
-    assert float(p) == pytest.approx(0.8 * (1 - math.exp(-1.5)) * 0.7)
+    # intel 0.3, skill 0.6, security 0.5 (distinct, as are the weights, so swapped arguments would fail)
+    # base = 1 - exp(-(2*0.3 + 1*0.6)) = 1 - e^-1.2 = 0.69880579
+    # 0.8 * 0.69880579 * (1 - 0.6*0.5) = 0.8 * 0.69880579 * 0.7 = 0.39133124
+    p = rules.success_probability(0.3, 0.6, 0.5, 0.8, 2.0, 1.0, 0.6)
+    assert float(p) == pytest.approx(0.39133124, rel=1e-7)
+    assert float(p) == pytest.approx(0.8 * (1 - math.exp(-1.2)) * 0.7)
 
 
 def test_success_probability_scalar_and_array_agree():
