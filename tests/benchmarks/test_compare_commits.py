@@ -38,6 +38,11 @@ def test_the_probes_run_with_the_overrides():
     )
     out = subprocess.run(timed, capture_output=True, text=True, check=True).stdout
     assert '"wall"' in out
+    shown = compare_commits._script(package, overrides, "print(params.weeks, params.strategy)")
+    assert subprocess.run(shown, capture_output=True, text=True, check=True).stdout.split() == [
+        "3",
+        "preventative",
+    ]
     subprocess.run(compare_commits._script(package, overrides, compare_commits.COUNTED, runs=1), check=True)
     elsewhere = compare_commits._script(Path("/nowhere"), overrides, compare_commits.COUNTED, runs=0)
     refused = subprocess.run(elsewhere, capture_output=True, text=True)
