@@ -129,10 +129,13 @@ SOURCES: dict[str, str] = {
         "sensitivity analysis (parameter sweeps over its range)."
     ),
     "calibrated": (
-        "Set by `python scripts/calibrate.py` so that the reactive preset reproduces, over its first two "
-        "years, the seed document's figures (more than 120 licences revoked, more than 1,000 websites "
-        "suspended, arrests in the hundreds, most networks intact; DESIGN.md section 4). The value may "
-        "change when the model or the calibration targets change."
+        "Chosen, together with the other calibrated values, so that the reactive preset reproduces over "
+        "its first two years the seed document's figures (more than 120 licences revoked, more than 1,000 "
+        "websites suspended, arrests in the hundreds while workers detained are in the thousands, most "
+        "networks intact; DESIGN.md section 4). `python scripts/calibrate.py` checks these targets at the "
+        "defaults; with `--search` it varies each calibrated value alone over a grid and lists the values "
+        "at which every target holds (results/calibration.json). The value may change when the model or "
+        "the targets change."
     ),
     "user": (
         'Chosen by the user for a custom strategy (`strategy = "custom"`): the shares of the weekly effort '
@@ -159,8 +162,8 @@ rate or probability. How each parameter enters the model is described in [ODD.md
 
 The source column says where a default comes from; the keys are expanded under [Sources](#sources).
 **assumption** marks a modelling assumption to be tested by sensitivity analysis; **calibrated** marks a
-value set by `python scripts/calibrate.py` against the seed document's two-year figures, which may
-therefore change.
+value chosen so that the seed document's two-year figures hold, which `python scripts/calibrate.py`
+checks (and `--search` scans value by value), and which may therefore change.
 
 {n} parameters in {g} groups: {toc}.
 """
@@ -257,19 +260,31 @@ def render_sources(specs: Sequence[ParamSpec]) -> list[str]:
     used: dict[str, list[str]] = {}
     for s in specs:
         used.setdefault(s.source, []).append(s.path)
+    # a source named in a description is the basis of the mechanism, not of the value (its source is
+    # then "assumption"): listed too, with those parameters in brackets
+    for s in specs:
+        for key in SOURCES:
+            if key not in PROJECT_KEYS and key != s.source and key in s.doc:
+                used.setdefault(key, []).append(f"({s.path})")
     literature = sorted((k for k in used if k not in PROJECT_KEYS), key=str.casefold)
     order = literature + [k for k in PROJECT_KEYS if k in used]
     lines = [
         "## Sources",
         "",
-        "Each source key used above, with the full reference and what the model takes from it.",
+        "Each source key used above, with the full reference and what the model takes from it. A parameter",
+        "in brackets takes only the form or direction of its mechanism from the source (named in its",
+        "description); its value is an assumption.",
         "",
         "| key | reference | used by |",
         "|---|---|---|",
     ]
     for key in order:
         paths = used[key]
-        users = ", ".join(f"`{p}`" for p in paths) if len(paths) <= 8 else f"{len(paths)} parameters"
+        users = (
+            ", ".join(f"`{p.strip('()')}`" if p[0] != "(" else f"(`{p[1:-1]}`)" for p in paths)
+            if len(paths) <= 8
+            else f"{len(paths)} parameters"
+        )
         lines.append(f'| <a id="{anchor(key)}"></a>{cell(key)} | {cell(SOURCES[key])} | {users} |')
     lines.append("")
     return lines

@@ -2,8 +2,9 @@
 
 Each field carries its unit, valid range, default and source in its metadata (see :func:`param`); the
 parameter reference ``docs/parameters.md`` is generated from it (``python scripts/gen_parameters.py``).
-Sources are keyed to ``docs/parameters.md#sources``; "calibrated" means the default was set by
-``python scripts/calibrate.py`` against the seed document's figures (DESIGN.md section 4).
+Sources are keyed to ``docs/parameters.md#sources``; "calibrated" means the default was chosen so the
+seed document's figures hold (DESIGN.md section 4), which ``python scripts/calibrate.py`` checks (and
+``--search`` scans value by value).
 
 Variants are ``dataclasses.replace(base, ...)`` or :meth:`Params.with_overrides` for dotted paths.
 """
@@ -152,7 +153,13 @@ class Crime(_Group):
         700, 0, 1e5, "USD/worker/week", "assumption", "running costs per worker (guards, food, bribes)"
     )
     workers_per_website: float = param(
-        50, 1, 1e4, "workers", "calibrated", "workers one scam website keeps busy"
+        50,
+        1,
+        1e4,
+        "workers",
+        "assumption",
+        "workers one scam website keeps busy (the calibration targets hold from 25 to 100: "
+        "scripts/calibrate.py --search)",
     )
     website_replace_rate: float = param(
         0.3, 0, 1, "1/week", "assumption", "share of missing websites rebuilt"
@@ -163,7 +170,7 @@ class Crime(_Group):
     no_it_revenue: float = param(0.7, 0, 1, "share", "assumption", "revenue efficiency without an IT member")
     website_cost_usd: float = param(2000, 0, 1e6, "USD", "assumption", "cost of a replacement website")
     security_gain: float = param(
-        0.3, 0, 1, "1/week", "Morselli & Petit 2007", "rise of security per unit risk"
+        0.3, 0, 1, "1/week", "assumption", "rise of security per unit risk (mechanism: Morselli & Petit 2007)"
     )
     security_decay: float = param(
         0.02, 0, 1, "1/week", "assumption", "relaxation of security without pressure"
@@ -173,14 +180,19 @@ class Crime(_Group):
         0,
         1,
         "share",
-        "Morselli & Petit 2007",
-        "revenue lost at full security (efficiency-security trade-off)",
+        "assumption",
+        "revenue lost at full security (efficiency-security trade-off: Morselli & Petit 2007)",
     )
     security_protection: float = param(
         0.6, 0, 1, "share", "assumption", "cut in enforcement success at full security"
     )
     risk_k: float = param(
-        0.5, 0, 100, "1/event", "Epstein 2002", "k in perceived risk P = 1 - exp(-k pressure)"
+        0.5,
+        0,
+        100,
+        "1/event",
+        "assumption",
+        "k in perceived risk P = 1 - exp(-k pressure) (form: Epstein 2002)",
     )
     pressure_memory: float = param(
         0.9, 0, 0.999, "share/week", "assumption", "weekly persistence of felt pressure"
@@ -272,16 +284,35 @@ class Adaptation(_Group):
         0,
         1,
         "1/week",
-        "Duijn et al. 2014",
-        "refill of a manager vacancy; also reorganisation of a split graph",
+        "assumption",
+        "refill of a manager vacancy; also reorganisation of a split graph (faster than a facilitator's: "
+        "Duijn et al. 2014)",
     )
     facilitator_replace_rate: float = param(
-        0.01, 0, 1, "1/week", "Duijn et al. 2014", "refill of a scarce facilitator skill (slowest to recover)"
+        0.01,
+        0,
+        1,
+        "1/week",
+        "assumption",
+        "refill of a scarce facilitator skill (slowest to recover: Duijn et al. 2014)",
     )
     succession_weeks: int = param(
-        2, 0, 104, "weeks", "Calderón et al. 2015", "leaderless disruption after a boss"
+        2,
+        0,
+        104,
+        "weeks",
+        "assumption",
+        "leaderless disruption after a boss (the months of fragmentation Calderón et al. 2015 report are "
+        "represented by splits, not by this pause)",
     )
-    split_prob: float = param(0.15, 0, 1, "prob", "Calderón et al. 2015", "factions split after boss removal")
+    split_prob: float = param(
+        0.15,
+        0,
+        1,
+        "prob",
+        "assumption",
+        "factions split after boss removal (mechanism: Calderón et al. 2015)",
+    )
     dissolve_prob: float = param(
         0.15, 0, 1, "prob", "assumption", "dissolution after boss removal if centralised"
     )
@@ -294,10 +325,14 @@ class Adaptation(_Group):
         "chance a raid closes a network with an empty compound (scaled by health)",
     )
     relocation_threshold: float = param(
-        0.6, 0, 1, "risk", "UNODC 2025", "perceived risk above which networks move"
+        0.6, 0, 1, "risk", "assumption", "perceived risk above which networks move (displacement: UNODC 2025)"
     )
-    relocation_prob: float = param(0.02, 0, 1, "1/week", "UNODC 2025", "weekly chance to move when above it")
-    abroad_prob: float = param(0.2, 0, 1, "share", "UNODC 2025", "share of moves that go abroad")
+    relocation_prob: float = param(
+        0.02, 0, 1, "1/week", "assumption", "weekly chance to move when above it (displacement: UNODC 2025)"
+    )
+    abroad_prob: float = param(
+        0.2, 0, 1, "share", "assumption", "share of moves that go abroad (displacement: UNODC 2025)"
+    )
     relocation_weeks: int = param(4, 0, 52, "weeks", "assumption", "disruption of a move")
     relocation_loss: float = param(0.1, 0, 1, "share", "assumption", "workers lost in a move")
     abroad_efficiency: float = param(
@@ -316,7 +351,12 @@ class Police(_Group):
     _path: ClassVar[str] = "police"
     officers: int = param(400, 1, 100_000, "officers", "assumption", "officers in the task force")
     skilled_initial: int = param(
-        60, 0, 100_000, "officers", "press (cohorts of 35-80)", "skilled investigators"
+        60,
+        0,
+        100_000,
+        "officers",
+        "assumption",
+        "skilled investigators at the start (about one training cohort; press: cohorts of 35-80)",
     )
     skill_half: float = param(
         60, 1, 10_000, "officers", "assumption", "skilled staff giving half the full skill"
@@ -358,11 +398,27 @@ class Police(_Group):
     boss_insulation: float = param(
         0.8, 0, 1, "share", "assumption", "cut in the chance of arresting a boss (insulated, often abroad)"
     )
-    leak_prob: float = param(0.3, 0, 1, "prob", "press (July 2025 raids)", "a raid is tipped off in advance")
+    leak_prob: float = param(
+        0.3,
+        0,
+        1,
+        "prob",
+        "assumption",
+        "a raid is tipped off in advance; also a failed joint operation leaks (press on the July 2025 raids: "
+        "workers gone before raids arrived; no rate given)",
+    )
     raid_find_share: float = param(0.05, 0, 1, "share", "calibrated", "share of a compound's workers found")
     raid_staff_share: float = param(0.3, 0, 1, "share", "calibrated", "share of its guards/leaders arrested")
     raid_member_share: float = param(0.05, 0, 1, "share", "assumption", "chance each core member is on site")
-    raid_cash_share: float = param(0.3, 0, 1, "share", "Europol 2016", "share of a compound's cash seized")
+    raid_cash_share: float = param(
+        0.3,
+        0,
+        1,
+        "share",
+        "assumption",
+        "share of a compound's dirty cash seized in a raid (seized / proceeds in runs: 0.2-1.6 %, the "
+        "order of Europol 2016's 2.2 % of proceeds seized or frozen)",
+    )
     raid_disruption_weeks: int = param(
         2, 0, 52, "weeks", "assumption", "weeks a raided compound runs at half pace"
     )

@@ -174,3 +174,16 @@ def test_odd_appendix_a_names_existing_functions() -> None:
             leaf = name.split(".")[-1]
             defined = rf"^\s*(def|class) {re.escape(leaf)}\b|^{re.escape(leaf)}\s*[:=]"
             assert re.search(defined, source, flags=re.M), f"Appendix A: {name} not found in {cells[0]}"
+
+
+def test_every_calibrated_parameter_is_scanned_by_the_calibration_script() -> None:
+    """A default labelled "calibrated" must be checkable: scripts/calibrate.py --search scans exactly
+    those parameters, over grids that include their defaults."""
+    spec = importlib.util.spec_from_file_location("calibrate", ROOT / "scripts" / "calibrate.py")
+    assert spec is not None and spec.loader is not None
+    calibrate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(calibrate)
+    calibrated = {s.path for s in Params.specs() if s.source == "calibrated"}
+    assert set(calibrate.SEARCH) == calibrated
+    for path, (target, values) in calibrate.SEARCH.items():
+        assert target in calibrate.TARGETS and Params().get(path) in values, path
