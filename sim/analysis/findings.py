@@ -18,6 +18,11 @@ Every statement points to a figure in `results/figures/` and the summary table b
 means over replications with 95% bootstrap intervals in brackets; differences between strategies are
 paired under common random numbers (same seed, same simulated world) and tested with the Wilcoxon
 signed-rank test (p-values in the summary CSVs).
+
+How the verdicts below are decided: the targeting verdicts require both paired differences' 95%
+intervals to lie on the expected side of zero (the Wilcoxon p-values are shown beside them and need not
+agree); the paradox, combination, attrition and trust verdicts compare means, so an "agrees" there says
+the direction is right, not that the difference is significant (their lines give the numbers).
 """
 
 WHY = {
@@ -87,23 +92,38 @@ def _targeting_under(strategy: str, label: str) -> Callable[[Summaries], tuple[b
     return check
 
 
-def _lever_gain(s: pd.DataFrame, x: str, low_is_better: bool) -> bool:
-    diff = s[s["metric"] == "harm_bn_diff"].groupby(x)["estimate"].mean()
-    gain_low, gain_high = -diff.iloc[0], -diff.iloc[-1]
-    return gain_low > gain_high if low_is_better else gain_high > gain_low
+def _lever_gain(s: pd.DataFrame, x: str, other: str, low_is_better: bool) -> tuple[bool, str]:
+    """Preventative's mean advantage over reactive at the lowest and highest level of ``x``, averaged
+    over the levels of ``other``; whether it moves the expected way on that mean, and at how many of
+    ``other``'s levels it does."""
+    diff = s[s["metric"] == "harm_bn_diff"]
+    gain = -diff.pivot_table(index=x, columns=other, values="estimate")  # advantage, $ bn
+    low, high = gain.iloc[0], gain.iloc[-1]
+    better = (low > high) if low_is_better else (high > low)
+    ok = bool(low.mean() > high.mean()) if low_is_better else bool(high.mean() > low.mean())
+    text = (
+        f"mean advantage {low.mean():.2f} $ bn at {x} = {gain.index[0]:g} against {high.mean():.2f} at "
+        f"{gain.index[-1]:g}, over the levels of {other}; the same direction at {int(better.sum())} of "
+        f"{len(better)} of them; means only"
+    )
+    return ok, text
 
 
 def _attrition(m: Summaries) -> tuple[bool, str]:
-    ok = _lever_gain(m["capacity"], "police.attrition_rate", low_is_better=True)
+    ok, numbers = _lever_gain(m["capacity"], "police.attrition_rate", "police.training_cost", True)
     return (
         ok,
-        "preventative's harm advantage over reactive is larger at low than at high attrition (capacity)",
+        "preventative's harm advantage over reactive is larger at low than at high attrition (capacity; "
+        f"{numbers})",
     )
 
 
 def _trust(m: Summaries) -> tuple[bool, str]:
-    ok = _lever_gain(m["cooperation"], "partner.trust_initial", low_is_better=False)
-    return ok, "preventative's harm advantage over reactive is larger at high than at low trust (cooperation)"
+    ok, numbers = _lever_gain(m["cooperation"], "partner.trust_initial", "partner.sharing_rate", False)
+    return ok, (
+        "preventative's harm advantage over reactive is larger at high than at low trust (cooperation; "
+        f"{numbers})"
+    )
 
 
 def _calibration(m: Summaries) -> tuple[bool, str]:
@@ -154,10 +174,19 @@ def document(m: Summaries) -> str:
         lines += [f"- {h}" for h in headlines(m, p.name)]
         lines.append("")
     if "sensitivity" in m:
-        top = m["sensitivity"][m["sensitivity"]["metric"] == "ST"].sort_values("estimate").iloc[-1]
+        total = m["sensitivity"][m["sensitivity"]["metric"] == "ST"].sort_values("estimate")
+        top = total.iloc[-1]
+        close = [f"`{r['factor']}`" for _, r in total.iloc[:-1].iterrows() if r["high"] >= top["low"]]
         lines += [
-            f"The preventative - reactive harm difference is most sensitive to `{top['factor']}` "
-            f"(total index {ci(top, 2)}); see the sensitivity figure.",
+            f"The largest total sensitivity index of the preventative - reactive harm difference is "
+            f"`{top['factor']}`'s ({ci(top, 2)})"
+            + (
+                f"; its interval overlaps those of {', '.join(close)}, so the ranking of these factors is "
+                "uncertain (32 base rows, one seed per row; see experiments/sensitivity.toml)"
+                if close
+                else ""
+            )
+            + "; see the sensitivity figure.",
             "",
         ]
     return "\n".join(lines)

@@ -31,14 +31,13 @@ def bootstrap_ci(
     resamples: int = RESAMPLES,
     seed: int = 0,
 ) -> tuple[float, float, float]:
-    """``(estimate, low, high)``: the statistic and its bootstrap interval (BCa, percentile if degenerate).
+    """``(estimate, low, high)``: the statistic and its bootstrap interval: BCa from 10 values up, the
+    percentile interval below 10 or when BCa gives no finite bounds (degenerate resamples).
 
     ``statistic`` must accept an ``axis`` keyword (vectorised), as ``numpy.mean`` and ``numpy.median`` do.
 
     With fewer than two values, or no spread, the interval collapses to the estimate.
     """
-    from scipy.stats import bootstrap
-
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if len(x) == 0:
@@ -46,7 +45,17 @@ def bootstrap_ci(
     estimate = float(statistic(x))
     if len(x) < 2 or np.ptp(x) == 0:
         return estimate, estimate, estimate
-    method = "BCa" if len(x) >= 10 else "percentile"
+    low, high = _interval(x, statistic, level, resamples, seed, "BCa" if len(x) >= 10 else "percentile")
+    if not (np.isfinite(low) and np.isfinite(high)):
+        low, high = _interval(x, statistic, level, resamples, seed, "percentile")
+    return estimate, low, high
+
+
+def _interval(
+    x: np.ndarray, statistic: Callable[..., Any], level: float, resamples: int, seed: int, method: str
+) -> tuple[float, float]:
+    from scipy.stats import bootstrap
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # BCa warns on degenerate resamples; percentile is the fallback
         res = bootstrap(
@@ -58,10 +67,7 @@ def bootstrap_ci(
             rng=np.random.default_rng(seed),
             vectorized=True,
         )
-    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    if not (np.isfinite(low) and np.isfinite(high)):
-        low, high = (float(v) for v in np.percentile(x, [50 * (1 - level), 50 * (1 + level)]))
-    return estimate, low, high
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def wilcoxon_p(differences: Sequence[float] | np.ndarray) -> float:
@@ -122,14 +128,26 @@ def paired_differences(
     """
     rows = []
     for keys, group in _groups(runs, by):
-        base = group[group[factor] == baseline].set_index(pair_on)
+        base = _unique_pairs(group[group[factor] == baseline].set_index(pair_on), factor, baseline)
         for level, other in group[group[factor] != baseline].groupby(factor, sort=False):
-            joined = other.set_index(pair_on).join(base.add_suffix("__base"), how="inner")
+            other = _unique_pairs(other.set_index(pair_on), factor, level)
+            joined = other.join(base.add_suffix("__base"), how="inner")
             _check_seeds(joined)
             for name, (column, scale) in metrics.items():
                 diff = (joined[column] - joined[f"{column}__base"]).to_numpy(float) * scale
                 rows.append(summary_row({**keys, factor: level}, f"{name}_diff", diff, wilcoxon_p(diff)))
     return pd.DataFrame(rows, columns=[*by, factor, *SUMMARY_COLUMNS])
+
+
+def _unique_pairs(rows: pd.DataFrame, factor: str, level: object) -> pd.DataFrame:
+    """``rows`` (indexed by the pairing key) if each key occurs once; else a factor that varies within the
+    group was left out of ``by``, and joining would pair every run with every other (many to many)."""
+    if rows.index.has_duplicates:
+        raise ValueError(
+            f"{factor} = {level!r}: several runs per {rows.index.name} in one group; add the other varying "
+            "factors to `by` so that each run has one partner"
+        )
+    return rows
 
 
 def _check_seeds(joined: pd.DataFrame) -> None:

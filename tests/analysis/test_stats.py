@@ -71,3 +71,23 @@ def test_check_detects_a_changed_number_and_accepts_float_noise() -> None:
     assert check.compare_frames("x.csv", a, a.assign(estimate=[1.0 + 1e-12, 2.0])) == []
     diffs = check.compare_frames("x.csv", a, a.assign(estimate=[1.0, 2.5]))
     assert len(diffs) == 1 and "strategy=p" in str(diffs[0]) and "estimate" in str(diffs[0])
+
+
+def test_pairing_refuses_a_varying_factor_left_out_of_by() -> None:
+    """Two runs per replication and level (another factor varies): pairing them all with all would
+    count 4 'pairs' per replication; refused, naming the fix."""
+    import pytest
+
+    runs = pd.DataFrame(
+        {
+            "strategy": ["a", "a", "b", "b"] * 3,
+            "cost": [1, 2, 1, 2] * 3,
+            "replication": [r for r in range(3) for _ in range(4)],
+            "seed": [r for r in range(3) for _ in range(4)],
+            "harm_usd": np.arange(12, dtype=float),
+        }
+    )
+    with pytest.raises(ValueError, match="several runs per replication.*add the other varying factors"):
+        stats.paired_differences(runs, "strategy", "a", {"harm": ("harm_usd", 1.0)})
+    table = stats.paired_differences(runs, "strategy", "a", {"harm": ("harm_usd", 1.0)}, by=["cost"])
+    assert list(table["n"]) == [3, 3] and list(table["estimate"]) == [2.0, 2.0]
