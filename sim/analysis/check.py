@@ -111,15 +111,12 @@ def sweep_environment(folders: Iterable[Path]) -> dict[str, list[str]]:
     """Python and package versions that ran the sweeps in ``folders``, from their manifests: each name ->
     the sorted distinct versions over every session that ran something (one version each, unless a sweep
     was resumed in another environment), plus ``code``: the commits (``+dirty`` for uncommitted changes)."""
+    from sim.sweep.manifest import sessions_that_ran
+
     seen: dict[str, set[str]] = {}
     for folder in folders:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        sessions = manifest["sessions"]
-        counts = manifest["counts"]
-        after = [s["runs_done_before"] for s in sessions[1:]] + [counts["runs_ok"] + counts["runs_failed"]]
-        for session, done_after in zip(sessions, after, strict=True):
-            if done_after <= session["runs_done_before"]:
-                continue  # a session that found the sweep complete ran nothing
+        for session in sessions_that_ran(manifest):
             for name, version in session["packages"].items():
                 seen.setdefault(name, set()).add(str(version))
             code = session["code"]

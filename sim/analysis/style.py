@@ -82,11 +82,16 @@ def house_style() -> Any:
 
 
 def commit_of(manifest: Mapping[str, Any]) -> str:
-    """Short commit (with ``+dirty``) of the last session recorded in a sweep manifest, or ``unknown``."""
-    sessions = manifest.get("sessions") or [{}]
-    code = sessions[-1].get("code", {}) if isinstance(sessions[-1], Mapping) else {}
-    commit = str(code.get("commit") or "unknown")[:10]
-    return f"{commit}+dirty" if code.get("dirty") else commit
+    """Short commits (with ``+dirty``) of the sessions that produced a sweep's runs, or ``unknown``: not
+    of a later session that found the sweep complete and ran nothing."""
+    from sim.sweep.manifest import sessions_that_ran
+
+    commits = []
+    for session in sessions_that_ran(manifest) or [{}]:
+        code = session.get("code", {})
+        commit = str(code.get("commit") or "unknown")[:10]
+        commits.append(f"{commit}+dirty" if code.get("dirty") else commit)
+    return ", ".join(sorted(set(commits)))
 
 
 def source_line(fig: Figure, experiments: Iterable[str], commits: Sequence[str]) -> None:

@@ -6,6 +6,7 @@ import os
 import platform
 import socket
 import subprocess
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,15 @@ def start_session(manifest: dict[str, Any], executor: dict[str, Any], runs_done:
     manifest["sessions"].append(session)
     manifest["status"] = "running"
     return session
+
+
+def sessions_that_ran(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The sessions that recorded at least one run (a session that found the sweep complete, or was
+    stopped before its first result, produced none of the stored results)."""
+    sessions, counts = manifest.get("sessions", []), manifest.get("counts", {})
+    total = counts.get("runs_ok", 0) + counts.get("runs_failed", 0)
+    after = [s.get("runs_done_before", 0) for s in sessions[1:]] + [total]
+    return [s for s, done in zip(sessions, after, strict=True) if done > s.get("runs_done_before", 0)]
 
 
 def end_session(manifest: dict[str, Any], status: str, ok: int, failed: int, seconds: float) -> None:

@@ -106,3 +106,16 @@ def test_constraints_pin_every_dependency_and_the_published_versions() -> None:
     for name, versions in published.items():
         if name not in ("code", "python"):
             assert [pins[_normalise(name)]] == versions, name
+
+
+def test_figures_name_the_commits_that_produced_the_runs(tmp_path: Path) -> None:
+    """A later session that found the sweep complete (ran nothing) does not change a figure's source line."""
+    from sim.analysis.style import commit_of
+
+    folder = _sweep(
+        tmp_path / "a", [(0, OLD, "abcdef123456", True), (30, NEW, "fedcba654321", False)], done=30
+    )
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert commit_of(manifest) == "abcdef1234+dirty"
+    resumed = _sweep(tmp_path / "b", [(0, OLD, "abcdef123456", False), (10, NEW, "fedcba654321", False)], 30)
+    assert commit_of(json.loads((resumed / "manifest.json").read_text())) == "abcdef1234, fedcba6543"
