@@ -72,17 +72,25 @@ def evaluate(overrides: dict[str, float], seeds: int, pool: ProcessPoolExecutor)
     return {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
 
 
-def report(means: dict[str, float], quiet: bool = False) -> list[dict[str, object]]:
-    lines = []
-    for name, (col, low, high) in TARGETS.items():
-        value = means[col]
-        bound = high if np.isfinite(high) else None  # JSON has no infinity: an open target has no high
-        lines.append({"target": name, "value": value, "low": low, "high": bound, "ok": low <= value <= high})
-        if not quiet:
-            print(
-                f"  {name:34s} {value:12,.2f}   target [{low:,.2f}, {high:,.2f}]   "
-                f"{'ok' if low <= value <= high else 'MISS'}"
-            )
+def targets(means: dict[str, float]) -> list[dict[str, object]]:
+    """Each target with its value and whether it holds (an open target has no ``high``: JSON has no
+    infinity)."""
+    return [
+        {"target": name, "value": means[col], "low": low, "high": high if np.isfinite(high) else None,
+         "ok": low <= means[col] <= high}
+        for name, (col, low, high) in TARGETS.items()
+    ]  # fmt: skip
+
+
+def report(means: dict[str, float]) -> list[dict[str, object]]:
+    """:func:`targets`, printed one per line."""
+    lines = targets(means)
+    for line in lines:
+        high = line["high"] if line["high"] is not None else float("inf")
+        print(
+            f"  {line['target']:34s} {line['value']:12,.2f}   target [{line['low']:,.2f}, {high:,.2f}]   "
+            f"{'ok' if line['ok'] else 'MISS'}"
+        )
     return lines
 
 
@@ -94,7 +102,7 @@ def search(seeds: int, pool: ProcessPoolExecutor) -> dict[str, dict[str, object]
         default = Params().get(path)
         assert default in values, f"{path}: the grid must include the default {default}"
         rows = {v: evaluate({path: v}, seeds, pool) for v in values}
-        holding = [v for v in values if all(line["ok"] for line in report(rows[v], quiet=True))]
+        holding = [v for v in values if all(line["ok"] for line in targets(rows[v]))]
         found[path] = {
             "default": default, "target": target, "values": values, "all_targets_hold": holding,
             "target_value": {str(v): rows[v][col] for v in values}, "default_holds": default in holding,

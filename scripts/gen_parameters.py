@@ -259,13 +259,13 @@ def render_group(name: str, description: str, specs: Sequence[ParamSpec]) -> lis
 def render_sources(specs: Sequence[ParamSpec]) -> list[str]:
     used: dict[str, list[str]] = {}
     for s in specs:
-        used.setdefault(s.source, []).append(s.path)
+        used.setdefault(s.source, []).append(f"`{s.path}`")
     # a source named in a description is the basis of the mechanism, not of the value (its source is
     # then "assumption"): listed too, with those parameters in brackets
     for s in specs:
         for key in SOURCES:
             if key not in PROJECT_KEYS and key != s.source and key in s.doc:
-                used.setdefault(key, []).append(f"({s.path})")
+                used.setdefault(key, []).append(f"(`{s.path}`)")
     literature = sorted((k for k in used if k not in PROJECT_KEYS), key=str.casefold)
     order = literature + [k for k in PROJECT_KEYS if k in used]
     lines = [
@@ -280,11 +280,7 @@ def render_sources(specs: Sequence[ParamSpec]) -> list[str]:
     ]
     for key in order:
         paths = used[key]
-        users = (
-            ", ".join(f"`{p.strip('()')}`" if p[0] != "(" else f"(`{p[1:-1]}`)" for p in paths)
-            if len(paths) <= 8
-            else f"{len(paths)} parameters"
-        )
+        users = ", ".join(paths) if len(paths) <= 8 else f"{len(paths)} parameters"
         lines.append(f'| <a id="{anchor(key)}"></a>{cell(key)} | {cell(SOURCES[key])} | {users} |')
     lines.append("")
     return lines

@@ -111,7 +111,7 @@ def sweep_environment(folders: Iterable[Path]) -> dict[str, list[str]]:
     """Python and package versions that ran the sweeps in ``folders``, from their manifests: each name ->
     the sorted distinct versions over every session that ran something (one version each, unless a sweep
     was resumed in another environment), plus ``code``: the commits (``+dirty`` for uncommitted changes)."""
-    from sim.sweep.manifest import sessions_that_ran
+    from sim.sweep.manifest import commit_label, sessions_that_ran
 
     seen: dict[str, set[str]] = {}
     for folder in folders:
@@ -119,9 +119,7 @@ def sweep_environment(folders: Iterable[Path]) -> dict[str, list[str]]:
         for session in sessions_that_ran(manifest):
             for name, version in session["packages"].items():
                 seen.setdefault(name, set()).add(str(version))
-            code = session["code"]
-            commit = f"{code.get('commit')}{'+dirty' if code.get('dirty') else ''}"
-            seen.setdefault("code", set()).add(commit)
+            seen.setdefault("code", set()).add(commit_label(session))
     return {name: sorted(versions) for name, versions in sorted(seen.items())}
 
 

@@ -4,7 +4,7 @@ Same contract as :mod:`sim.analysis.tables`: each ``<figure>_tables(sweeps)`` re
 plot_data)`` computed from stored sweep results only.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -70,13 +70,15 @@ def transition_tables(sweeps: Mapping[str, SweepData]) -> Tables:
     return summary, pd.concat([plot.assign(part="weekly"), summary.assign(part="summary")], ignore_index=True)
 
 
-def lever_tables(runs: pd.DataFrame, factors: Sequence[str], extra: Mapping[str, stats.Metric]) -> Tables:
-    """Outcomes per strategy over a grid of lever ``factors``, and preventative - reactive paired."""
+def lever_tables(runs: pd.DataFrame, factors: tuple[str, str], extra: Mapping[str, stats.Metric]) -> Tables:
+    """Outcomes per strategy over a grid of ``factors`` (the lever, then a second factor), preventative -
+    reactive paired, and how the lever changes preventative's advantage (:func:`advantage_change`)."""
     metrics = {**HARM, **extra}
     summary = pd.concat(
         [
             stats.summarise(runs, ["strategy", *factors], metrics),
             stats.paired_differences(runs, "strategy", "reactive", metrics, by=list(factors)),
+            advantage_change(runs, *factors),
         ],
         ignore_index=True,
     )
@@ -109,10 +111,7 @@ def capacity_tables(sweeps: Mapping[str, SweepData]) -> Tables:
         "skilled_officers_mean": ("skilled_officers_mean", 1.0),
         "networks_final": ("active_networks_final", 1.0),
     }
-    runs, factors = sweeps["capacity"].runs, ["police.attrition_rate", "police.training_cost"]
-    summary, _ = lever_tables(runs, factors, extra)
-    summary = pd.concat([summary, advantage_change(runs, *factors)], ignore_index=True)
-    return summary, summary
+    return lever_tables(sweeps["capacity"].runs, ("police.attrition_rate", "police.training_cost"), extra)
 
 
 def cooperation_tables(sweeps: Mapping[str, SweepData]) -> Tables:
@@ -122,10 +121,7 @@ def cooperation_tables(sweeps: Mapping[str, SweepData]) -> Tables:
         "networks_abroad_final": ("networks_abroad_final", 1.0),
         "partner_trust_final": ("partner_trust_final", 1.0),
     }
-    runs, factors = sweeps["cooperation"].runs, ["partner.trust_initial", "partner.sharing_rate"]
-    summary, _ = lever_tables(runs, factors, extra)
-    summary = pd.concat([summary, advantage_change(runs, *factors)], ignore_index=True)
-    return summary, summary
+    return lever_tables(sweeps["cooperation"].runs, ("partner.trust_initial", "partner.sharing_rate"), extra)
 
 
 def harm_difference_by_row(data: SweepData, settings: designs.SensitivitySettings) -> pd.DataFrame:

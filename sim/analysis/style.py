@@ -84,14 +84,9 @@ def house_style() -> Any:
 def commit_of(manifest: Mapping[str, Any]) -> str:
     """Short commits (with ``+dirty``) of the sessions that produced a sweep's runs, or ``unknown``: not
     of a later session that found the sweep complete and ran nothing."""
-    from sim.sweep.manifest import sessions_that_ran
+    from sim.sweep.manifest import commit_label, sessions_that_ran
 
-    commits = []
-    for session in sessions_that_ran(manifest) or [{}]:
-        code = session.get("code", {})
-        commit = str(code.get("commit") or "unknown")[:10]
-        commits.append(f"{commit}+dirty" if code.get("dirty") else commit)
-    return ", ".join(sorted(set(commits)))
+    return ", ".join(sorted({commit_label(s, 10) for s in sessions_that_ran(manifest) or [{}]}))
 
 
 def source_line(fig: Figure, experiments: Iterable[str], commits: Sequence[str]) -> None:

@@ -136,6 +136,13 @@ def sessions_that_ran(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [s for s, done in zip(sessions, after, strict=True) if done > s.get("runs_done_before", 0)]
 
 
+def commit_label(session: Mapping[str, Any], digits: int | None = None) -> str:
+    """A session's commit (its first ``digits`` characters), with ``+dirty`` for uncommitted changes."""
+    code = session.get("code", {})
+    commit = str(code.get("commit") or "unknown")[:digits]
+    return f"{commit}+dirty" if code.get("dirty") else commit
+
+
 def end_session(manifest: dict[str, Any], status: str, ok: int, failed: int, seconds: float) -> None:
     """Close the current session and update the counts and the sweep status."""
     total = manifest["counts"]["runs_total"]
