@@ -20,12 +20,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-base: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e .
+# The compiled kernels (sim/_kernels.pyx) are built against the venv's own pinned numpy, whose random-number
+# routines they call, so the project installs without build isolation, after its build tools.
+KERNELS := setup.py sim/_kernels.pyx
+
+$(VENV)/.build-tools: constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) setuptools cython numpy
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e ".[dev]"
+$(VENV)/.installed-base: pyproject.toml constraints.txt $(KERNELS) | $(VENV)/.build-tools
+	$(PIP_INSTALL) --no-build-isolation -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt $(KERNELS) | $(VENV)/.build-tools
+	$(PIP_INSTALL) --no-build-isolation -e ".[dev]"
 	@touch $@ $(VENV)/.installed-base
 
 run: $(VENV)/.installed-base
@@ -42,8 +50,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run_all.py
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check sim tests benchmarks scripts
-	$(BIN)/ruff format --check sim tests benchmarks scripts
+	$(BIN)/ruff check sim tests benchmarks scripts setup.py
+	$(BIN)/ruff format --check sim tests benchmarks scripts setup.py
 	$(BIN)/mypy
 
 docs: $(VENV)/.installed-dev

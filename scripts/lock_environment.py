@@ -32,6 +32,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "scam-enforcement-sim"
+#: Installed first, then the project without build isolation (see the Makefile).
+BUILD_TOOLS = ("setuptools", "cython", "numpy")
 HEADER = """\
 # Exact versions of every package `make run` and `make test` install (pip install -c constraints.txt).
 # Mesa, NumPy, pandas, SciPy and pyarrow are at the versions the published results were made with
@@ -42,9 +45,8 @@ HEADER = """\
 
 
 def frozen(python: Path) -> list[str]:
-    """``pip freeze`` of ``python``'s environment without editable installs (the project itself), sorted
-    case-insensitively."""
-    out = _pip(python, "freeze", "--exclude-editable")
+    """``pip freeze`` of ``python``'s environment without the project itself, sorted case-insensitively."""
+    out = _pip(python, "freeze", "--exclude-editable", "--exclude", PROJECT)
     lines = [line for line in out.splitlines() if line and not line.startswith("#")]
     unpinned = [line for line in lines if "==" not in line]
     if unpinned:
@@ -53,11 +55,14 @@ def frozen(python: Path) -> list[str]:
 
 
 def fresh_install(folder: Path, constraints: Path | None) -> Path:
-    """A new virtual environment in ``folder`` with the project's ``.[dev]`` installed; its Python."""
+    """A new virtual environment in ``folder`` with the build tools of the compiled kernels and the
+    project's ``.[dev]`` installed (as the Makefile does, but not in editable mode, so that nothing is
+    built into the working tree); its Python."""
     venv.create(folder, with_pip=True)
     python = folder / "bin" / "python"
     extra = ["-c", str(constraints)] if constraints is not None else []
-    _pip(python, "install", "--quiet", *extra, "-e", f"{ROOT}[dev]")
+    _pip(python, "install", "--quiet", *extra, *BUILD_TOOLS)  # the kernels build against this numpy
+    _pip(python, "install", "--quiet", *extra, "--no-build-isolation", f"{ROOT}[dev]")
     return python
 
 

@@ -5,11 +5,13 @@ Money is in US dollars, time in weeks. Each function states the formula and wher
 """
 
 from collections import deque
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Mapping, Set
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
+
+from sim import _kernels
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -130,44 +132,25 @@ def worker_demand(
     return np.maximum(np.minimum(capacity * solvency, launderable) - workers, 0.0)
 
 
-#: Up to this many nonzero entries, an array of draws is made entry by entry. numpy's array call for
-#: ``binomial`` or ``poisson`` costs about 12 microseconds whatever the length (it checks its parameters
-#: in Python), a scalar call under one. Entries with nothing to draw from (a count or mean of zero)
-#: consume no random numbers either way, and numpy draws an array element by element with the same
-#: scalar routine, so both paths give the same numbers and leave the generator in the same state.
-SPARSE_DRAWS = 12
-
-
-def _entrywise(values: np.ndarray, draw: Callable[[float], int]) -> IntArray | None:
-    """``draw(v)`` for each nonzero entry (zeros stay 0) when there are at most :data:`SPARSE_DRAWS`
-    of them; None when there are more (the caller then makes numpy's array call)."""
-    hit = values.nonzero()[0]
-    if len(hit) > SPARSE_DRAWS:
-        return None
-    out = np.zeros(values.shape, dtype=np.int64)
-    for i, value in zip(hit.tolist(), values[hit].tolist(), strict=True):
-        out[i] = draw(value)
-    return out
-
-
 def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
-    """Independent losses from each count at a weekly rate (worker exits, attrition, replacement)."""
-    counts = np.maximum(counts, 0)
-    if isinstance(rate, float):
-        p = min(max(rate, 0.0), 1.0)
-        few = _entrywise(counts, lambda count: rng.binomial(int(count), p))
-        if few is not None:
-            return few
-        rate = p
-    else:
-        rate = np.minimum(np.maximum(rate, 0.0), 1.0)
-    return rng.binomial(counts, rate).astype(np.int64, copy=False)
+    """Independent losses from each count at a weekly rate (worker exits, attrition, replacement).
+
+    Negative counts lose nothing and rates are clipped to [0, 1]. The draws are ``rng.binomial(counts,
+    rate)``'s, made by the compiled :mod:`sim._kernels` (numpy's own routine, element by element, as
+    numpy does for an array), so the numbers and the generator's state are numpy's.
+    """
+    counts = np.ascontiguousarray(np.maximum(counts, 0), dtype=np.int64)
+    rates = np.minimum(np.maximum(rate, 0.0), 1.0)
+    if np.ndim(rates) == 0:
+        rates = np.array([rates], dtype=np.float64)  # one probability for every count
+    elif rates.shape != counts.shape:
+        rates = np.broadcast_to(rates, counts.shape)
+    return _kernels.binomial(rng, counts, np.ascontiguousarray(rates, dtype=np.float64))
 
 
 def poisson_draws(means: FloatArray, rng: np.random.Generator) -> IntArray:
-    """``rng.poisson(means)`` (the same numbers and generator state), entry by entry when few are nonzero."""
-    few = _entrywise(means, rng.poisson)
-    return few if few is not None else rng.poisson(means)
+    """``rng.poisson(means)`` as int64: the same numbers and generator state, drawn by :mod:`sim._kernels`."""
+    return _kernels.poisson(rng, np.ascontiguousarray(means, dtype=np.float64))
 
 
 def binomial_loss(count: int, rate: float, rng: np.random.Generator) -> int:
@@ -312,36 +295,6 @@ def _distances_from(adj: Adjacency, source: int) -> dict[int, int]:
     return dist
 
 
-def _level_sizes(adj: Adjacency) -> list[list[int]]:
-    """For each node (in ``adj`` order), how many nodes lie at distance 1, 2, ... from it.
-
-    Breadth-first search from every node at once on bit sets: ``reach[k]`` holds the nodes within
-    distance ``d`` of node ``k``, and one more hop ORs in the sets of its neighbours. A node whose set
-    stopped growing has reached its whole component and drops out of the search.
-    """
-    index = {v: k for k, v in enumerate(adj)}
-    neighbours = [[index[w] for w in adj[v]] for v in adj]
-    reach = [1 << k for k in range(len(neighbours))]
-    sizes: list[list[int]] = [[] for _ in neighbours]
-    growing = [k for k, near in enumerate(neighbours) if near]
-    while growing:
-        grown = []
-        for k in growing:  # every set grows from the previous hop's sets, so all are computed first
-            ball = reach[k]
-            for u in neighbours[k]:
-                ball |= reach[u]
-            grown.append(ball)
-        still = []
-        for k, ball in zip(growing, grown, strict=True):
-            count = (ball ^ reach[k]).bit_count()
-            if count:
-                sizes[k].append(count)
-                reach[k] = ball
-                still.append(k)
-        growing = still
-    return sizes
-
-
 @lru_cache(maxsize=4096)
 def _inverse_distance_sum(level_sizes: tuple[int, ...]) -> float:
     """``sum(1 / d)`` over the nodes at distance ``d`` = 1, 2, ... of one source, added in the order a
@@ -358,13 +311,24 @@ def global_efficiency(adj: Adjacency) -> float:
     if n < 2:
         return 0.0
     total = 0.0
-    for sizes in _level_sizes(adj):
-        total += _inverse_distance_sum(tuple(sizes))
+    for sizes in _kernels.level_sizes(adj):  # per node: how many nodes at distance 1, 2, ...
+        total += _inverse_distance_sum(sizes)
     return total / (n * (n - 1))
 
 
 def betweenness(adj: Adjacency) -> dict[int, float]:
     """Unnormalised betweenness centrality by Brandes' algorithm (undirected, each pair once).
+
+    Computed by :func:`sim._kernels.betweenness`, which makes the additions of
+    :func:`betweenness_exact` in the same order and so gives the same floats; that one is used when a
+    shortest-path count exceeds 2**53 (the kernel counts paths in floating point, exact below that).
+    """
+    scores = _kernels.betweenness(adj)
+    return scores if scores is not None else betweenness_exact(adj)
+
+
+def betweenness_exact(adj: Adjacency) -> dict[int, float]:
+    """Unnormalised betweenness centrality by Brandes' algorithm, path counts as Python integers.
 
     Nodes are numbered in ``adj`` order and each search walks neighbours in their set's order, so the
     dependencies are added in the order of the textbook dict-based version and give the same floats.

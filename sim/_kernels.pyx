@@ -1,0 +1,209 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled kernels of :mod:`sim.rules`: the same numbers, without the interpreter's per-call cost.
+
+Each function here gives exactly what its reference in :mod:`sim.rules` gives, to the last bit and
+with the random generator left in the same state; ``tests/unit/test_kernels.py`` checks this on many
+random inputs. Random draws call numpy's own C routines (``numpy/random/c_distributions.pxd``) on the
+generator's bit generator, one element after another, which is what ``Generator.binomial`` and
+``Generator.poisson`` do for an array; what they leave out is numpy's Python-level checking of the
+arguments (about 10 microseconds a call), so the callers pass only valid ones.
+"""
+
+import numpy as np
+
+cimport numpy as cnp
+from cpython.pycapsule cimport PyCapsule_GetPointer
+from libc.stdint cimport int64_t
+from libc.string cimport memset
+from numpy.random cimport bitgen_t
+from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
+
+cnp.import_array()
+
+
+cdef inline bitgen_t* _bitgen(object rng) except NULL:
+    return <bitgen_t*> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator")
+
+
+def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
+    """``rng.binomial(counts, p)`` as int64, with one probability for all counts (``p`` of length 1) or one
+    per count; ``ValueError`` for a negative count or a probability outside [0, 1]."""
+    cdef Py_ssize_t i, n = counts.shape[0], step = 0 if p.shape[0] == 1 else 1
+    if p.shape[0] != n and p.shape[0] != 1:
+        raise ValueError(f"binomial: {n} counts but {p.shape[0]} probabilities")
+    for i in range(n):
+        if counts[i] < 0:
+            raise ValueError(f"binomial: counts must be >= 0, got {counts[i]}")
+    for i in range(p.shape[0]):
+        if not 0.0 <= p[i] <= 1.0:  # also refuses NaN, on which numpy's routine would never return
+            raise ValueError(f"binomial: p must be in [0, 1], got {p[i]}")
+    out = np.zeros(n, dtype=np.int64)
+    cdef int64_t[::1] o = out
+    cdef binomial_t cache
+    memset(&cache, 0, sizeof(binomial_t))
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    with rng.bit_generator.lock:
+        for i in range(n):
+            o[i] = random_binomial(bitgen, p[i * step], counts[i], &cache)
+    return out
+
+
+#: numpy's largest Poisson mean (``Generator.poisson`` refuses larger ones: its sampler would overflow).
+POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
+
+
+def poisson(object rng, const double[::1] means):
+    """``rng.poisson(means)`` (as int64); ``ValueError`` for a mean that is negative, NaN or too large."""
+    cdef Py_ssize_t i, n = means.shape[0]
+    cdef double top = POISSON_LAM_MAX
+    for i in range(n):
+        if not 0.0 <= means[i] <= top:  # numpy's routine would never return on a negative or NaN mean
+            raise ValueError(f"poisson: means must be in [0, {top:g}], got {means[i]}")
+    out = np.zeros(n, dtype=np.int64)
+    cdef int64_t[::1] o = out
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    with rng.bit_generator.lock:
+        for i in range(n):
+            o[i] = random_poisson(bitgen, means[i])
+    return out
+
+
+# --- graph measures ----------------------------------------------------------------------------------
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+
+
+cdef class _Graph:
+    """An adjacency mapping as arrays: node k is the k-th key, its neighbours in their set's order."""
+
+    cdef Py_ssize_t n
+    cdef Py_ssize_t* start
+    cdef Py_ssize_t* near
+
+    def __cinit__(self, object adj):
+        cdef Py_ssize_t k = 0, e = 0, edges = 0
+        self.n = len(adj)
+        index = {}
+        for node in adj:
+            index[node] = k
+            edges += len(adj[node])
+            k += 1
+        self.start = <Py_ssize_t*> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
+        self.near = <Py_ssize_t*> PyMem_Malloc((edges + 1) * sizeof(Py_ssize_t))
+        if self.start == NULL or self.near == NULL:
+            raise MemoryError()
+        k = 0
+        for node in adj:
+            self.start[k] = e
+            for other in adj[node]:
+                self.near[e] = index[other]
+                e += 1
+            k += 1
+        self.start[self.n] = e
+
+    def __dealloc__(self):
+        PyMem_Free(self.start)
+        PyMem_Free(self.near)
+
+
+#: Shortest-path counts are held as doubles, which are exact integers up to this value.
+cdef double EXACT_COUNTS = 9007199254740992.0  # 2**53
+
+
+cdef Py_ssize_t _search(_Graph g, Py_ssize_t s, Py_ssize_t* dist, Py_ssize_t* order, double* sigma) noexcept:
+    """Breadth-first search from node ``s``: fills ``dist`` (-1 if unreached) and ``order`` (the nodes
+    in the order they are met, neighbours in their set's order) and returns how many were met; with
+    ``sigma``, also the number of shortest paths from ``s`` to each node, or returns -1 as soon as a count
+    exceeds :data:`EXACT_COUNTS`."""
+    cdef Py_ssize_t v, w, e, head = 0, tail = 1
+    for v in range(g.n):
+        dist[v] = -1
+        if sigma != NULL:
+            sigma[v] = 0.0
+    dist[s], order[0] = 0, s
+    if sigma != NULL:
+        sigma[s] = 1.0
+    while head < tail:
+        v = order[head]
+        head += 1
+        for e in range(g.start[v], g.start[v + 1]):
+            w = g.near[e]
+            if dist[w] < 0:
+                dist[w] = dist[v] + 1
+                order[tail] = w
+                tail += 1
+                if sigma != NULL:
+                    sigma[w] = sigma[v]
+            elif sigma != NULL and dist[w] == dist[v] + 1:
+                sigma[w] += sigma[v]
+                if sigma[w] > EXACT_COUNTS:
+                    return -1
+    return tail
+
+
+def level_sizes(object adj):
+    """For each node of ``adj``, in its order: the numbers of nodes at distance 1, 2, ... (a tuple)."""
+    cdef _Graph g = _Graph(adj)
+    cdef Py_ssize_t n = g.n, s, head, tail, level, count
+    cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    out = []
+    try:
+        if dist == NULL or queue == NULL:
+            raise MemoryError()
+        for s in range(n):
+            tail = _search(g, s, dist, queue, NULL)
+            sizes = []
+            level, count = 1, 0
+            for head in range(1, tail):  # the queue holds the nodes by distance
+                if dist[queue[head]] != level:
+                    sizes.append(count)
+                    level, count = level + 1, 0
+                count += 1
+            if tail > 1:
+                sizes.append(count)
+            out.append(tuple(sizes))
+    finally:
+        PyMem_Free(dist)
+        PyMem_Free(queue)
+    return out
+
+
+def betweenness(object adj):
+    """Unnormalised betweenness by Brandes' algorithm, as :func:`sim.rules.betweenness_exact` gives
+    it (the same additions in the same order), or None when a shortest-path count exceeds 2**53 and
+    its quotients would no longer be exact in floating point."""
+    cdef _Graph g = _Graph(adj)
+    cdef Py_ssize_t n = g.n, s, tail, v, w, e, closer, k
+    cdef double share, paths
+    cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* order = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef double* sigma = <double*> PyMem_Malloc((n + 1) * sizeof(double))
+    cdef double* delta = <double*> PyMem_Malloc((n + 1) * sizeof(double))
+    cdef double* score = <double*> PyMem_Malloc((n + 1) * sizeof(double))
+    try:
+        if dist == NULL or order == NULL or sigma == NULL or delta == NULL or score == NULL:
+            raise MemoryError()
+        for v in range(n):
+            score[v] = 0.0
+        for s in range(n):
+            tail = _search(g, s, dist, order, sigma)
+            if tail < 0:
+                return None
+            for v in range(n):
+                delta[v] = 0.0
+            for k in range(tail - 1, -1, -1):
+                w = order[k]
+                closer, share, paths = dist[w] - 1, 1.0 + delta[w], sigma[w]
+                for e in range(g.start[w], g.start[w + 1]):
+                    v = g.near[e]
+                    if dist[v] == closer:
+                        delta[v] += sigma[v] / paths * share
+                if w != s:
+                    score[w] += delta[w]
+        return {node: score[k] / 2.0 for k, node in enumerate(adj)}
+    finally:
+        PyMem_Free(dist)
+        PyMem_Free(order)
+        PyMem_Free(sigma)
+        PyMem_Free(delta)
+        PyMem_Free(score)

@@ -1,0 +1,132 @@
+"""The compiled kernels (sim/_kernels.pyx) give exactly what numpy and the Python references give: the same
+numbers, and the random generator left in the same state, so a run is the same with or without them."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from sim import _kernels, rules
+from tests.properties.test_graph_measures import graphs
+
+
+def _pair(seed: int, bit_generator=np.random.PCG64):
+    return np.random.Generator(bit_generator(seed)), np.random.Generator(bit_generator(seed))
+
+
+def _same_state(a: np.random.Generator, b: np.random.Generator) -> bool:
+    """Both generators continue alike (states compared by the next draws, which any generator has)."""
+    return a.bit_generator.random_raw(4).tolist() == b.bit_generator.random_raw(4).tolist()
+
+
+# p = 0.5 and p * n around 30 switch numpy between its inversion and BTPE samplers, and p > 0.5 draws 1 - p
+PROBABILITIES = [0.0, 1e-9, 0.004, 0.03, 0.3, 0.5, 0.5000001, 0.7, 0.999, 1.0]
+
+
+@pytest.mark.parametrize("p", PROBABILITIES)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_binomial_equals_numpys_array_draw(p, seed):
+    counts = np.random.default_rng(100 + seed).integers(0, 3000, 70) * (np.arange(70) % 4 != 0)
+    counts[:3] = [0, 1, 10**9]
+    ours, numpys = _pair(seed)
+    expected = numpys.binomial(counts, p)
+    np.testing.assert_array_equal(_kernels.binomial(ours, counts.astype(np.int64), np.array([p])), expected)
+    assert _same_state(ours, numpys)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_binomial_per_count_and_poisson_equal_numpys_array_draws(seed):
+    r = np.random.default_rng(200 + seed)
+    counts = r.integers(0, 5000, 90)
+    p = r.choice(PROBABILITIES, 90) * (r.random(90) < 0.8) + r.random(90) * 0.2 * (r.random(90) < 0.3)
+    p = np.minimum(p, 1.0)
+    means = r.choice([0.0, 0.02, 1.5, 9.99, 10.0, 40.0, 5e4], 90) * r.random(90)
+    ours, numpys = _pair(seed)
+    np.testing.assert_array_equal(_kernels.binomial(ours, counts, p), numpys.binomial(counts, p))
+    np.testing.assert_array_equal(_kernels.poisson(ours, means), numpys.poisson(means))
+    assert _same_state(ours, numpys)
+    assert ours.random() == numpys.random()
+
+
+def test_kernels_work_on_any_bit_generator_and_on_read_only_arrays():
+    ours, numpys = _pair(7, np.random.MT19937)
+    counts = np.arange(40, dtype=np.int64) * 13
+    counts.flags.writeable = False
+    np.testing.assert_array_equal(
+        _kernels.binomial(ours, counts, np.array([0.2])), numpys.binomial(counts, 0.2)
+    )
+    assert _same_state(ours, numpys)
+
+
+def test_empty_arrays_draw_nothing():
+    ours, numpys = _pair(3)
+    assert _kernels.binomial(ours, np.zeros(0, dtype=np.int64), np.array([0.5])).tolist() == []
+    assert _kernels.poisson(ours, np.zeros(0)).tolist() == []
+    assert _same_state(ours, numpys)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda g: _kernels.binomial(g, np.array([3, -1]), np.array([0.5])), "counts must be >= 0"),
+        (lambda g: _kernels.binomial(g, np.array([3]), np.array([1.5])), r"p must be in \[0, 1\]"),
+        (lambda g: _kernels.binomial(g, np.array([3]), np.array([math.nan])), r"p must be in \[0, 1\]"),
+        (lambda g: _kernels.binomial(g, np.array([3, 4, 5]), np.array([0.5, 0.1])), "3 counts but 2"),
+        (lambda g: _kernels.binomial(g, np.array([3, 4]), np.array([0.5, -0.1])), r"p must be in \[0, 1\]"),
+        (lambda g: _kernels.poisson(g, np.array([1.0, -2.0])), "means must be in"),
+        (lambda g: _kernels.poisson(g, np.array([math.nan])), "means must be in"),
+        (lambda g: _kernels.poisson(g, np.array([1e19])), "means must be in"),
+    ],
+)
+def test_invalid_parameters_are_refused_before_any_draw(call, message):
+    """numpy's C samplers would never return on a negative or NaN parameter; the kernels refuse them,
+    naming the parameter, and draw nothing."""
+    ours, untouched = _pair(11)
+    with pytest.raises(ValueError, match=message):
+        call(ours)
+    assert _same_state(ours, untouched)
+
+
+def test_poisson_limit_is_numpys():
+    big = _kernels.POISSON_LAM_MAX
+    np.random.default_rng(0).poisson(big)  # numpy accepts it ...
+    with pytest.raises(ValueError):
+        np.random.default_rng(0).poisson(np.nextafter(big, math.inf))  # ... and nothing above
+
+
+def _levels_by_search(adj, source):
+    counts: dict[int, int] = {}
+    for d in rules._distances_from(adj, source).values():
+        if d:
+            counts[d] = counts.get(d, 0) + 1
+    return tuple(counts[d] for d in sorted(counts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_level_sizes_count_the_nodes_at_each_distance(adj):
+    assert _kernels.level_sizes(adj) == [_levels_by_search(adj, v) for v in adj]
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_betweenness_kernel_is_bit_identical_to_the_exact_version(adj):
+    scores = _kernels.betweenness(adj)
+    assert list(scores.items()) == list(rules.betweenness_exact(adj).items())  # same floats, same order
+
+
+def test_betweenness_falls_back_to_exact_integers_beyond_2_to_the_53_paths():
+    """Layers of 8 nodes, each joined to all of the next: from one end, 8**19 = 2**57 shortest paths
+    reach the far layer."""
+    width, layers = 8, 21
+    adj = {v: set() for v in range(width * layers)}
+    for layer in range(layers - 1):
+        for a in range(layer * width, (layer + 1) * width):
+            for b in range((layer + 1) * width, (layer + 2) * width):
+                adj[a].add(b)
+                adj[b].add(a)
+    assert _kernels.betweenness(adj) is None
+    assert rules.betweenness(adj) == rules.betweenness_exact(adj)
+    short = {v: adj[v] & set(range(width * 3)) for v in range(width * 3)}  # 64 paths: exact in floats
+    assert _kernels.betweenness(short) == rules.betweenness_exact(short)
