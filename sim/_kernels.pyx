@@ -12,6 +12,7 @@ arguments (about 10 microseconds a call), so the callers pass only valid ones.
 import numpy as np
 
 cimport numpy as cnp
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
 from libc.string cimport memset
@@ -68,8 +69,47 @@ def poisson(object rng, const double[::1] means):
     return out
 
 
+cdef inline bint _before(double a, double b) noexcept:
+    """numpy's sort order for floats: ``a < b``, with NaN after every number."""
+    return a < b or (b != b and a == a)
+
+
+def pick(object rng, const double[::1] weights):
+    """Index drawn with probability proportional to ``weights``, or None if their total is not positive.
+
+    Exactly ``min(int(c.searchsorted(rng.random() * c[-1], side="right")), len(weights) - 1)`` with ``c =
+    weights.cumsum()``: the running sum added in the same order, one uniform draw, and numpy's binary
+    search (the same probes, NaN ordered last), so the same index and generator state.
+    """
+    cdef Py_ssize_t n = weights.shape[0], i, low = 0, high = n, mid
+    if n == 0:
+        return None
+    cdef double* c = <double*> PyMem_Malloc(n * sizeof(double))
+    cdef double key
+    cdef bitgen_t* bitgen
+    if c == NULL:
+        raise MemoryError()
+    try:
+        c[0] = weights[0]
+        for i in range(1, n):
+            c[i] = c[i - 1] + weights[i]
+        if c[n - 1] <= 0:
+            return None
+        bitgen = _bitgen(rng)
+        with rng.bit_generator.lock:
+            key = bitgen.next_double(bitgen.state) * c[n - 1]
+        while low < high:
+            mid = low + ((high - low) >> 1)
+            if _before(key, c[mid]):
+                high = mid
+            else:
+                low = mid + 1
+        return min(low, n - 1)
+    finally:
+        PyMem_Free(c)
+
+
 # --- graph measures ----------------------------------------------------------------------------------
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 
 cdef class _Graph:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import rules
+from sim import _kernels, rules
 from sim.agents.network import ASSOCIATE, BOSS, FACILITATOR_ROLES, MANAGER
 
 if TYPE_CHECKING:
@@ -21,12 +21,9 @@ if TYPE_CHECKING:
 
 
 def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
-    """Index drawn with probability proportional to ``weights`` (None if all are zero)."""
-    cumulative = weights.cumsum()
-    total = cumulative[-1] if len(cumulative) else 0.0
-    if total <= 0:
-        return None
-    return min(int(cumulative.searchsorted(rng.random() * total, side="right")), len(weights) - 1)
+    """Index drawn with probability proportional to ``weights`` (None if all are zero): one uniform draw
+    against their cumulative sum (:func:`sim._kernels.pick`)."""
+    return _kernels.pick(rng, np.ascontiguousarray(weights, dtype=np.float64))
 
 
 def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:

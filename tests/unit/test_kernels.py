@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import _kernels, rules
 from tests.properties.test_graph_measures import graphs
@@ -130,3 +131,33 @@ def test_betweenness_falls_back_to_exact_integers_beyond_2_to_the_53_paths():
     assert rules.betweenness(adj) == rules.betweenness_exact(adj)
     short = {v: adj[v] & set(range(width * 3)) for v in range(width * 3)}  # 64 paths: exact in floats
     assert _kernels.betweenness(short) == rules.betweenness_exact(short)
+
+
+def _pick_by_numpy(weights, rng):
+    """What the task force's draw of a target was before the kernel: numpy's cumulative sum and search."""
+    cumulative = weights.cumsum()
+    total = cumulative[-1] if len(cumulative) else 0.0
+    if total <= 0:
+        return None
+    return min(int(cumulative.searchsorted(rng.random() * total, side="right")), len(weights) - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.just(0.0),
+            st.floats(0, 1e9, allow_nan=False),
+            st.floats(-5, 5, allow_nan=False),  # unsorted sums: the same probes as numpy's search
+            st.just(math.nan),
+            st.just(math.inf),
+        ),
+        max_size=40,
+    ),
+    st.integers(0, 2**32),
+)
+def test_pick_is_numpys_cumulative_search(weights, seed):
+    w = np.array(weights, dtype=np.float64)
+    ours, numpys = _pair(seed)
+    assert _kernels.pick(ours, w) == _pick_by_numpy(w, numpys)
+    assert _same_state(ours, numpys)
