@@ -1,14 +1,17 @@
 """Run time of the model at two commits, measured in turns in one script (for before/after claims).
 
-Each commit's ``sim`` package is exported with ``git archive`` into a temporary folder; rounds of
+Each commit's ``sim`` package is exported with ``git archive`` into a temporary folder (and its compiled
+kernels built there, for commits that have them: setuptools and Cython must be installed); rounds of
 fresh processes then alternate between the commits (A, B, A, B, ...), each doing a warm-up and
 ``--seeds`` default runs, so that a change in machine load weighs on both alike. Prints the median
 seconds per run of each commit, and the ratio B / A. Process CPU time is reported next to wall time.
 
 ``--instructions`` counts machine instructions under valgrind's callgrind instead of timing: one process
 per commit runs ``--seeds`` runs, one more only imports, and the difference divided by the runs is the
-instructions of a run. The count repeats exactly whatever else the machine is doing, so it settles
-small differences that timings on a shared machine cannot (about 60x slower than a run; needs valgrind).
+instructions of a run. The count does not depend on what else the machine is doing, but it is not exact:
+the same commit counted in separate processes differed by up to 2 % (0.813, 0.825 and 0.831 G for a
+104 + 100-week run, 2026-11-29, also with ``PYTHONHASHSEED`` fixed), so it settles differences of a few
+percent that timings on a shared machine cannot (about 60x slower than a run; needs valgrind).
 
     python benchmarks/compare_commits.py 17c7bec HEAD            # before/after the performance work
     python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7
@@ -149,7 +152,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="timed runs per process (default 3)")
     parser.add_argument(
         "--instructions", action="store_true",
-        help="count instructions under callgrind (exact, repeatable; ~60x slower) instead of timing",
+        help="count instructions under callgrind (load-independent, within ~2%%; ~60x slower), not time",
     )  # fmt: skip
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
@@ -159,6 +162,9 @@ def main() -> None:
     overrides = dict(_setting(text) for text in args.overrides)
     if args.seeds < 1 or args.rounds < 1:
         raise SystemExit("--seeds and --rounds must be at least 1")
+    if args.before == args.after:  # the results are keyed by the names given
+        raise SystemExit(f"the two commits have the same name ({args.before}); to compare a commit with "
+                         "itself, name it twice differently (for example HEAD and its hash)")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="compare_commits_") as tmp:
         paths = {c: export(c, Path(tmp) / f"c{k}") for k, c in enumerate((args.before, args.after))}
         if args.instructions:

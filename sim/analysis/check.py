@@ -168,6 +168,6 @@ def describe_environment(differences: list[str], passed: bool) -> str:
         "note: the numbers match, made with other versions than the published ones:"
         if passed
         else "the versions differ from the published ones, which can change the numbers by themselves "
-        "(install the pinned versions: pip install -c constraints.txt -e ., as make run does):"
+        "(install the versions of constraints.txt: `make clean-venv`, then `make run`):"
     )
     return "\n".join([head, *(f"  {d}" for d in differences)])

@@ -71,3 +71,21 @@ def test_counting_without_valgrind_says_what_is_missing(monkeypatch, tmp_path):
     monkeypatch.setattr(compare_commits.shutil, "which", lambda name: None)
     with pytest.raises(SystemExit, match="needs valgrind"):
         compare_commits.count({"a": tmp_path, "b": tmp_path}, 1, {}, tmp_path)
+
+
+def test_the_same_name_twice_is_refused(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["compare_commits.py", "HEAD", "HEAD", "--instructions"])
+    with pytest.raises(SystemExit, match="same name"):
+        compare_commits.main()
+
+
+@pytest.mark.slow
+def test_an_exported_commit_has_its_kernels_built(tmp_path):
+    """A commit with compiled kernels is exported with them built in place, so its ``sim`` imports."""
+    folder = compare_commits.export("HEAD", tmp_path / "head")
+    assert list((folder / "sim").glob("_kernels*.so")) or list((folder / "sim").glob("_kernels*.pyd"))
+    probe = "import sim._kernels as k, sys; assert k.__file__.startswith(sys.argv[1]); print('ok')"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, cwd=folder, check=True
+    )
+    assert done.stdout.strip() == "ok"
