@@ -25,6 +25,8 @@ $(BIN)/python:
 KERNELS := setup.py sim/_kernels.pyx
 
 $(VENV)/.build-tools: constraints.txt | $(BIN)/python
+	@command -v $${CC:-cc} >/dev/null || command -v gcc >/dev/null || { \
+	  echo "error: no C compiler (cc or gcc) found: it is needed to build the model's kernels (sim/_kernels.pyx)"; exit 1; }
 	$(PIP_INSTALL) setuptools cython numpy
 	@touch $@
 
