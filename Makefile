@@ -2,7 +2,8 @@
 #   make run    set up .venv and run the main job
 #   make test   set up .venv with the test tools and run the whole test suite
 # Everything installs into ./.venv from pyproject.toml, at the exact versions of constraints.txt (written by
-# scripts/lock_environment.py); only python3.12 (or newer) must be present.
+# scripts/lock_environment.py); only python3.12 (or newer), with its headers (Python.h), and a C compiler must be
+# present (the compiler builds the model's kernels, sim/_kernels.pyx).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -27,6 +28,8 @@ KERNELS := setup.py sim/_kernels.pyx
 $(VENV)/.build-tools: constraints.txt | $(BIN)/python
 	@command -v $${CC:-cc} >/dev/null || command -v gcc >/dev/null || { \
 	  echo "error: no C compiler (cc or gcc) found: it is needed to build the model's kernels (sim/_kernels.pyx)"; exit 1; }
+	@$(BIN)/python -c 'import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' || { \
+	  echo "error: Python.h not found: install the headers of $(PYTHON) (for example python3.12-dev) to build the kernels"; exit 1; }
 	$(PIP_INSTALL) setuptools cython numpy
 	@touch $@
 

@@ -56,8 +56,9 @@ def frozen(python: Path) -> list[str]:
 
 def fresh_install(folder: Path, constraints: Path | None) -> Path:
     """A new virtual environment in ``folder`` with the build tools of the compiled kernels and the
-    project's ``.[dev]`` installed (as the Makefile does, but not in editable mode, so that nothing is
-    built into the working tree); its Python."""
+    project's ``.[dev]`` installed (as the Makefile does, but not in editable mode, so that no compiled
+    module lands in the working tree's package; the build leaves only git-ignored files there); its
+    Python."""
     venv.create(folder, with_pip=True)
     python = folder / "bin" / "python"
     extra = ["-c", str(constraints)] if constraints is not None else []

@@ -75,13 +75,19 @@ cdef inline bint _before(double a, double b) noexcept:
 
 
 def pick(object rng, const double[::1] weights):
-    """Index drawn with probability proportional to ``weights``, or None if their total is not positive.
+    """Index drawn with probability proportional to ``weights`` (all >= 0; NaN and inf allowed), or None
+    if their total is not positive; ``ValueError`` for a negative weight.
 
     Exactly ``min(int(c.searchsorted(rng.random() * c[-1], side="right")), len(weights) - 1)`` with ``c =
-    weights.cumsum()``: the running sum added in the same order, one uniform draw, and numpy's binary
-    search (the same probes, NaN ordered last), so the same index and generator state.
+    weights.cumsum()``: the running sum added in the same order, one uniform draw, and a binary search
+    for the first sum above it (NaN ordered last, as numpy orders it). Weights of at least zero make the
+    sums sorted, where that index is unique, so any correct search finds numpy's (for unsorted sums
+    numpy's answer would depend on how its search probes).
     """
     cdef Py_ssize_t n = weights.shape[0], i, low = 0, high = n, mid
+    for i in range(n):
+        if weights[i] < 0:
+            raise ValueError(f"pick: weights must be >= 0, got {weights[i]}")
     if n == 0:
         return None
     cdef double* c = <double*> PyMem_Malloc(n * sizeof(double))
@@ -133,11 +139,17 @@ cdef class _Graph:
             raise MemoryError()
         k = 0
         for node in adj:
+            if k >= self.n:
+                raise ValueError("graph: the adjacency mapping changed while it was read")
             self.start[k] = e
             for other in adj[node]:
+                if e >= edges:  # a neighbour collection longer than its len()
+                    raise ValueError(f"graph: the neighbours of {node!r} are more than their len()")
                 self.near[e] = index[other]
                 e += 1
             k += 1
+        if k != self.n or e != edges:
+            raise ValueError("graph: the adjacency mapping changed while it was read")
         self.start[self.n] = e
 
     def __dealloc__(self):
@@ -145,7 +157,7 @@ cdef class _Graph:
         PyMem_Free(self.near)
 
 
-#: Shortest-path counts are held as doubles, which are exact integers up to this value.
+#: Shortest-path counts are held as doubles, exact integers below this value.
 cdef double EXACT_COUNTS = 9007199254740992.0  # 2**53
 
 
@@ -153,7 +165,7 @@ cdef Py_ssize_t _search(_Graph g, Py_ssize_t s, Py_ssize_t* dist, Py_ssize_t* or
     """Breadth-first search from node ``s``: fills ``dist`` (-1 if unreached) and ``order`` (the nodes
     in the order they are met, neighbours in their set's order) and returns how many were met; with
     ``sigma``, also the number of shortest paths from ``s`` to each node, or returns -1 as soon as a count
-    exceeds :data:`EXACT_COUNTS`."""
+    reaches :data:`EXACT_COUNTS`."""
     cdef Py_ssize_t v, w, e, head = 0, tail = 1
     for v in range(g.n):
         dist[v] = -1
@@ -175,7 +187,7 @@ cdef Py_ssize_t _search(_Graph g, Py_ssize_t s, Py_ssize_t* dist, Py_ssize_t* or
                     sigma[w] = sigma[v]
             elif sigma != NULL and dist[w] == dist[v] + 1:
                 sigma[w] += sigma[v]
-                if sigma[w] > EXACT_COUNTS:
+                if sigma[w] >= EXACT_COUNTS:  # a true count of 2**53 + 1 rounds down to 2**53
                     return -1
     return tail
 
@@ -210,8 +222,8 @@ def level_sizes(object adj):
 
 def betweenness(object adj):
     """Unnormalised betweenness by Brandes' algorithm, as :func:`sim.rules.betweenness_exact` gives
-    it (the same additions in the same order), or None when a shortest-path count exceeds 2**53 and
-    its quotients would no longer be exact in floating point."""
+    it (the same additions in the same order), or None when a shortest-path count reaches 2**53, beyond
+    which its quotients would no longer be exact in floating point."""
     cdef _Graph g = _Graph(adj)
     cdef Py_ssize_t n = g.n, s, tail, v, w, e, closer, k
     cdef double share, paths

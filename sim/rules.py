@@ -137,20 +137,23 @@ def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.G
 
     Negative counts lose nothing and rates are clipped to [0, 1]. The draws are ``rng.binomial(counts,
     rate)``'s, made by the compiled :mod:`sim._kernels` (numpy's own routine, element by element, as
-    numpy does for an array), so the numbers and the generator's state are numpy's.
+    numpy does for an array), so the numbers, their shape and the generator's state are numpy's. Counts
+    must be integers (``TypeError`` otherwise, as numpy's).
     """
-    counts = np.ascontiguousarray(np.maximum(counts, 0), dtype=np.int64)
+    counts = np.maximum(np.asarray(counts).astype(np.int64, casting="safe", copy=False), 0)
     rates = np.minimum(np.maximum(rate, 0.0), 1.0)
-    if np.ndim(rates) == 0:
-        rates = np.array([rates], dtype=np.float64)  # one probability for every count
-    elif rates.shape != counts.shape:
-        rates = np.broadcast_to(rates, counts.shape)
-    return _kernels.binomial(rng, counts, np.ascontiguousarray(rates, dtype=np.float64))
+    if counts.ndim == 1 and np.ndim(rates) == 0:  # the model's case: one rate for a column of counts
+        return _kernels.binomial(rng, np.ascontiguousarray(counts), np.array([rates], dtype=np.float64))
+    counts, rates = np.broadcast_arrays(counts, np.asarray(rates, dtype=np.float64))
+    flat = _kernels.binomial(rng, np.ascontiguousarray(counts.ravel()), np.ascontiguousarray(rates.ravel()))
+    return flat.reshape(counts.shape)
 
 
 def poisson_draws(means: FloatArray, rng: np.random.Generator) -> IntArray:
-    """``rng.poisson(means)`` as int64: the same numbers and generator state, drawn by :mod:`sim._kernels`."""
-    return _kernels.poisson(rng, np.ascontiguousarray(means, dtype=np.float64))
+    """``rng.poisson(means)`` as int64: the same numbers, shape and generator state, drawn by
+    :mod:`sim._kernels`."""
+    means = np.asarray(means, dtype=np.float64)
+    return _kernels.poisson(rng, np.ascontiguousarray(means.ravel())).reshape(means.shape)
 
 
 def binomial_loss(count: int, rate: float, rng: np.random.Generator) -> int:
@@ -321,7 +324,7 @@ def betweenness(adj: Adjacency) -> dict[int, float]:
 
     Computed by :func:`sim._kernels.betweenness`, which makes the additions of
     :func:`betweenness_exact` in the same order and so gives the same floats; that one is used when a
-    shortest-path count exceeds 2**53 (the kernel counts paths in floating point, exact below that).
+    shortest-path count reaches 2**53 (the kernel counts paths in floating point, exact below that).
     """
     scores = _kernels.betweenness(adj)
     return scores if scores is not None else betweenness_exact(adj)

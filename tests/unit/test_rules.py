@@ -159,6 +159,17 @@ def test_binomial_losses_mean(rng):
     assert ((out >= 0) & (out <= 100)).all()
 
 
+def test_draws_keep_numpys_shapes_and_refuse_non_integer_counts():
+    counts, rates = np.array([[3, 0], [40, 7]]), np.array([0.5, 0.25])
+    ours, numpys = np.random.default_rng(8), np.random.default_rng(8)
+    np.testing.assert_array_equal(rules.binomial_losses(counts, rates, ours), numpys.binomial(counts, rates))
+    means = np.array([[0.5], [3.0]])
+    np.testing.assert_array_equal(rules.poisson_draws(means, ours), numpys.poisson(means))
+    assert ours.random() == numpys.random()
+    with pytest.raises(TypeError):
+        rules.binomial_losses(np.array([2.5, 1.0]), 0.5, ours)  # numpy refuses float counts too
+
+
 def test_poisson_draws_are_numpys():
     means = np.array([0.0, 0.5, 3.0, 0.0, 40.0, 2e3])
     ours, numpys = np.random.default_rng(4), np.random.default_rng(4)
