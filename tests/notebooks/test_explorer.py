@@ -113,6 +113,8 @@ def test_draw_and_render() -> None:
     explorer.draw(result, fig, numbers=False)  # the widget's figure: the table is shown as HTML instead
     assert len(fig.axes) == 2 and not fig.axes[1].tables
     assert explorer.render_png(result).startswith(b"\x89PNG")
+    svg = explorer.render_svg(result, numbers=False)
+    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
 
 
 def _widgets(box: Any) -> dict[str, Any]:
@@ -127,7 +129,9 @@ def test_widget_box_reruns_and_reports_invalid_values() -> None:
         box = explorer.build_explorer(seeds=1, weeks=4)
         controls, (note, status, error, image, numbers) = _widgets(box), box.children[1:]
         assert "Reduced setting for speed" in note.value and "seeds per update: 1" in note.value
-        assert bytes(image.value).startswith(b"\x89PNG") and "victim losses" in numbers.value
+        assert (
+            image.format == "svg+xml" and b"<svg" in bytes(image.value) and "victim losses" in numbers.value
+        )
         controls["budget, officer-weeks/week"].value = -5.0
         assert "effort: -5.0 is outside the valid range" in error.value
         assert "last valid setting" in status.value
