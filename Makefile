@@ -3,7 +3,7 @@
 #   make test   set up .venv with the test tools and run the whole test suite
 # Everything installs into ./.venv from pyproject.toml, at the exact versions of constraints.txt (written by
 # scripts/lock_environment.py); only python3.12 (or newer), with its headers (Python.h), and a C compiler must be
-# present (the compiler builds the model's kernels, sim/_kernels.pyx).
+# present (the compiler builds the model's kernels, sim/_kernels.pyx and sim/_weekly.pyx).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -21,13 +21,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The compiled kernels (sim/_kernels.pyx) are built against the venv's own pinned numpy, whose random-number
+# The compiled kernels (sim/_kernels.pyx, sim/_weekly.pyx) are built against the venv's own pinned numpy, whose random-number
 # routines they call, so the project installs without build isolation, after its build tools.
-KERNELS := setup.py sim/_kernels.pyx
+KERNELS := setup.py sim/_kernels.pyx sim/_weekly.pyx
 
 $(VENV)/.build-tools: constraints.txt | $(BIN)/python
 	@command -v $${CC:-cc} >/dev/null || command -v gcc >/dev/null || { \
-	  echo "error: no C compiler (cc or gcc) found: it is needed to build the model's kernels (sim/_kernels.pyx)"; exit 1; }
+	  echo "error: no C compiler (cc or gcc) found: it is needed to build the model's kernels (sim/*.pyx)"; exit 1; }
 	@$(BIN)/python -c 'import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' || { \
 	  echo "error: Python.h not found: install the headers of $(PYTHON) (for example python3.12-dev) to build the kernels"; exit 1; }
 	$(PIP_INSTALL) setuptools cython numpy

@@ -1,4 +1,4 @@
-"""Build of the compiled kernels (``sim/_kernels.pyx``); everything else is in ``pyproject.toml``.
+"""Build of the compiled kernels (``sim/_kernels.pyx``, ``sim/_weekly.pyx``); the rest: ``pyproject.toml``.
 
 The kernels call numpy's random-number routines in C, so they link numpy's static ``npyrandom`` library
 from the numpy they are built with. The Makefile builds them without build isolation, against the pinned
@@ -13,14 +13,22 @@ from setuptools import Extension, setup
 
 NUMPY_RANDOM_LIB = Path(np.random.__file__).parent / "lib"
 
-kernels = Extension(
-    "sim._kernels",
-    ["sim/_kernels.pyx"],
-    include_dirs=[np.get_include()],
-    library_dirs=[str(NUMPY_RANDOM_LIB)],
-    libraries=["npyrandom"],
-    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-)
 
-# The generated C file goes to build/ (git-ignored), not beside the sources in sim/.
-setup(ext_modules=cythonize([kernels], build_dir="build", language_level=3, quiet=True))
+def kernel_module(name: str) -> Extension:
+    """One compiled module of ``sim``. ``-ffp-contract=off``: the compiler must not fuse a multiplication
+    and an addition into one instruction (as it may where the processor has one, e.g. on ARM), since the
+    kernels must round after each operation, as numpy and Python do."""
+    return Extension(
+        f"sim.{name}",
+        [f"sim/{name}.pyx"],
+        include_dirs=[np.get_include()],
+        library_dirs=[str(NUMPY_RANDOM_LIB)],
+        libraries=["npyrandom"],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=["-ffp-contract=off"],
+    )
+
+
+# The generated C files go to build/ (git-ignored), not beside the sources in sim/.
+modules = [kernel_module("_kernels"), kernel_module("_weekly")]
+setup(ext_modules=cythonize(modules, build_dir="build", language_level=3, quiet=True))

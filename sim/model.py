@@ -9,7 +9,7 @@ enforcement. Homogeneous state sits in array tables (``nets``, ``members``, ``re
 import mesa
 import numpy as np
 
-from sim import rules, world
+from sim import _weekly, rules, world
 from sim.agents.network import ASSOCIATE, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ROLE_NAMES, ScamNetwork
 from sim.agents.partner import PartnerAgency
 from sim.agents.police import PoliceTaskForce
@@ -66,148 +66,112 @@ class ScamEnforcementModel(mesa.Model):
             self.initial = np.flatnonzero(self.nets.alive)
 
     def operate_scams(self) -> None:
-        """1. Networks earn from their workers and websites; victims' losses are the harm."""
-        n, p = self.nets, self.params
-        loc = np.where(self.home_mask(), 1.0, p.adaptation.abroad_efficiency)
-        loc = (
-            loc
-            * np.where(n.disrupted_until >= self.week, 0.5, 1.0)
-            * np.where(n.has_it, 1.0, p.crime.no_it_revenue)
-        )
-        eff = rules.operating_efficiency(n.graph_ratio, n.security, p.crime.security_cost, loc)
-        losses = (
-            rules.victim_losses(
-                n.workers, n.websites, p.crime.workers_per_website, p.crime.revenue_per_worker_usd, eff
-            )
-            * n.alive
-        )
-        self.harm = float(losses.sum())
-        n.revenue = losses * (1.0 - p.crime.collection_fee)
-        n.dirty += n.revenue
-        self.ledger["proceeds"] += float(n.revenue.sum())
+        """1. Networks earn from their workers and websites; victims' losses are the harm.
+
+        Per network: efficiency from its structure, security and location (:func:`rules.operating_efficiency`;
+        abroad, disrupted and without IT staff it earns less), losses from its busy workers
+        (:func:`rules.victim_losses`); its revenue, net of the collection fee, is dirty cash. Computed by
+        :func:`sim._weekly.operate`, the same arithmetic as those rules in one compiled call."""
+        p = self.params
+        self.harm, proceeds = _weekly.operate(
+            self.nets, self.week, p.world.n_home_zones, p.adaptation.abroad_efficiency, p.crime.no_it_revenue,
+            p.crime.security_cost, p.crime.workers_per_website, p.crime.revenue_per_worker_usd,
+            p.crime.collection_fee,
+        )  # fmt: skip
+        self.ledger["proceeds"] += proceeds
 
     def launder(self) -> None:
-        """2. Dirty cash moves through shell companies; clean money pays the running costs."""
-        n, sh, p = self.nets, self.shells, self.params
-        cap = sh.capacity * sh.alive * n.launder_mult[sh.net]
-        movable = n.dirty * p.laundering.transfer_rate
-        taken, inflow = rules.laundering_inflow(movable, sh.net, cap, len(n))
-        n.dirty -= taken
-        sh.balance += inflow
-        lp = p.laundering
-        clean, fees = rules.layering(sh.balance, lp.release_rate, lp.base_fee, lp.layer_fee, sh.opacity)
-        sh.balance -= clean + fees
-        income = np.bincount(sh.net, weights=clean, minlength=len(n))
-        n.clean += income
-        self.ledger["laundered"] += float(clean.sum())
-        self.ledger["fees"] += float(fees.sum())
-        cost = p.crime.cost_per_worker_usd * n.workers * n.alive
-        paid, n.solvency = rules.pay_costs(n.clean, cost)
-        n.clean -= paid
-        n.insolvent = np.where(n.alive & (n.solvency < 0.5), n.insolvent + 1, 0)
-        alive_income = float(income[n.alive].sum())
-        self.margin = (alive_income - float(cost.sum())) / alive_income if alive_income > 0 else 0.0
+        """2. Dirty cash moves through shell companies; clean money pays the running costs.
+
+        :func:`rules.laundering_inflow` into the live companies, :func:`rules.layering` out of them, the
+        clean money to their owners, :func:`rules.pay_costs` of the workers; the margin is the live
+        networks' clean income over their costs. Computed by :func:`sim._weekly.launder`."""
+        lp = self.params.laundering
+        laundered, fees, self.margin = _weekly.launder(
+            self.nets, self.shells, lp.transfer_rate, lp.release_rate, lp.base_fee, lp.layer_fee,
+            self.params.crime.cost_per_worker_usd,
+        )  # fmt: skip
+        self.ledger["laundered"] += laundered
+        self.ledger["fees"] += fees
 
     def recruit(self) -> None:
-        """3. Recruiters lure workers from the vulnerable pool; workers leave; recruiters come and go."""
-        n, rec, p, rng = self.nets, self.recruiters, self.params.recruitment, self.rng
-        working = rec.alive & (rec.blocked_until < self.week)
+        """3. Recruiters lure workers from the vulnerable pool; workers leave; recruiters come and go.
+
+        Hiring (:func:`rules.recruits`) matches the working recruiters' reach, cut by awareness and the
+        pool's depletion (:func:`rules.lure_probability`), with each hiring network's vacancies
+        (:func:`rules.worker_demand`, up to what its companies can launder); workers leave at a base rate
+        plus a share of the unpaid (:func:`rules.binomial_losses`); staff are replaced. Computed by
+        :func:`sim._weekly.recruit`."""
+        p, c = self.params.recruitment, self.params.crime
         lure = rules.lure_probability(p.success_rate, self.awareness, self.pool, p.pool_size)
-        # bincount adds each network's weights in slot order, so the zeros of idle recruiters change nothing
-        supply = np.bincount(rec.net, weights=rec.reach * working, minlength=len(n)) * lure
-        hiring = n.alive & (n.disrupted_until < self.week)  # a leaderless or raided compound stops hiring
-        demand = rules.worker_demand(n.capacity, n.workers, n.solvency, self.launderable_workers()) * hiring
-        new = rules.recruits(demand, supply, rng)
-        exit_rate = p.worker_exit_rate + p.unpaid_exit_rate * (1.0 - n.solvency)
-        n.workers += new - rules.binomial_losses(n.workers, exit_rate, rng)
-        recruited = float(new.sum())
+        recruited = _weekly.recruit(
+            self.rng, self.nets, self.recruiters, self.shells, self.week, lure,
+            c.revenue_per_worker_usd * (1.0 - c.collection_fee), p.worker_exit_rate, p.unpaid_exit_rate,
+            self.params.world.staff_per_1000_workers, p.staff_replace_rate,
+        )  # fmt: skip
         self.pool = rules.pool_update(self.pool, recruited, p.pool_size, p.pool_replenish)
         self.awareness *= 1.0 - p.awareness_decay
         self.events["new_recruits"] += recruited
-        target = (n.workers * self.params.world.staff_per_1000_workers / 1e3).round().astype(np.int64)
-        n.staff += rules.replacement_draws(
-            np.maximum(target - n.staff, 0) * n.alive, p.staff_replace_rate, rng
-        )
         self._recruiter_turnover()
 
-    def launderable_workers(self) -> np.ndarray:
-        """Workers whose full proceeds each network's shell companies can launder in a week."""
-        n, sh, c = self.nets, self.shells, self.params.crime
-        cap = np.bincount(sh.net, weights=sh.capacity * sh.alive, minlength=len(n)) * n.launder_mult
-        per_worker = c.revenue_per_worker_usd * (1.0 - c.collection_fee)
-        return cap / per_worker if per_worker > 0 else np.full(len(n), np.inf)
-
     def _recruiter_turnover(self) -> None:
-        rec, n, p, rng = self.recruiters, self.nets, self.params, self.rng
-        leaving = rec.alive & (rng.random(len(rec)) < p.recruitment.recruiter_exit_rate)
-        for j in leaving.nonzero()[0]:
+        """Recruiters leave at a weekly rate; while the trade pays, new ones join the networks short of
+        the recruiters their compounds call for. Computed by :func:`sim._weekly.recruiter_turnover`."""
+        p = self.params
+        leaving, entering = _weekly.recruiter_turnover(
+            self.rng, self.nets, self.recruiters, p.recruitment.recruiter_exit_rate,
+            p.world.recruiters_per_network / p.world.workers_mean,
+            p.recruitment.recruiter_entry * max(self.margin, 0.0),
+        )  # fmt: skip
+        for j in leaving:
             self.retire_recruiter(int(j))
-        have = np.bincount(rec.net[rec.alive], minlength=len(n))
-        want = p.world.recruiters_per_network * n.capacity / p.world.workers_mean
-        gap = np.maximum(want - have, 0.0) * n.alive
-        new = rules.poisson_draws(p.recruitment.recruiter_entry * max(self.margin, 0.0) * gap, rng)
-        if np.count_nonzero(new):
-            world.spawn_recruiters(self, np.repeat(np.arange(len(n)), new))
+        if np.count_nonzero(entering):
+            world.spawn_recruiters(self, np.repeat(np.arange(len(self.nets)), entering))
 
     def adapt(self) -> None:
-        """4. Replace lost websites, companies and members; adjust security; relocate; enter; exit."""
+        """4. Replace lost websites, companies and members; adjust security; relocate; enter; exit.
+
+        Security follows the perceived risk of the week's pressure (:func:`rules.perceived_risk`,
+        :func:`rules.security_update`); networks whose risk is above the threshold may move
+        (:func:`rules.relocation_choice`); networks insolvent for too long dissolve; the task force forgets
+        some of what it knows. The array work is :mod:`sim._weekly`'s."""
         self._rebuild()
         self._fill_vacancies()
         self._reorganise()
-        n, p = self.nets, self.params
+        n, p, a = self.nets, self.params, self.params.adaptation
         risk = rules.perceived_risk(n.pressure, p.crime.risk_k)
-        n.security = rules.security_update(n.security, risk, p.crime.security_gain, p.crime.security_decay)
-        n.pressure *= p.crime.pressure_memory
-        a = p.adaptation
-        move, abroad = rules.relocation_choice(
-            risk, ~self.home_mask(), a.relocation_threshold, a.relocation_prob, a.abroad_prob, self.rng
-        )
-        for i in (move & n.alive).nonzero()[0]:
-            self.relocate(int(i), bool(abroad[i]))
+        movers, abroad = _weekly.security_and_moves(
+            self.rng, n, risk, p.world.n_home_zones, p.crime.security_gain, p.crime.security_decay,
+            p.crime.pressure_memory, a.relocation_threshold, a.relocation_prob, a.abroad_prob,
+        )  # fmt: skip
+        for i, go_abroad in zip(movers, abroad, strict=True):
+            self.relocate(int(i), bool(go_abroad))
         for i in (n.alive & (n.insolvent >= p.laundering.insolvency_weeks)).nonzero()[0]:
             self.dissolve(self.network_at[i])
-        m = self.members
-        m.known &= (
-            self.rng.random(len(m)) >= p.police.intel_decay
-        )  # each known member forgotten at the decay rate
+        _weekly.forget(self.rng, self.members, p.police.intel_decay)  # each known member at the decay rate
         self._entry()
 
     def _rebuild(self) -> None:
-        n, p, rng = self.nets, self.params, self.rng
-        needed = np.ceil(n.workers / p.crime.workers_per_website).astype(np.int64)
-        rate = p.crime.website_replace_rate * np.where(n.has_it, 1.0, p.crime.no_it_rebuild)
-        new_sites = rules.replacement_draws(np.maximum(needed - n.websites, 0) * n.alive, rate, rng)
-        new_sites = np.minimum(new_sites, rules.affordable(n.clean, p.crime.website_cost_usd))
-        n.websites += new_sites
-        n.clean -= new_sites * p.crime.website_cost_usd
-        owned = np.bincount(self.shells.net[self.shells.alive], minlength=len(n))
-        gap = np.maximum(n.shells_target - owned, 0) * (n.alive & n.has_fixer)
-        new_shells = rules.replacement_draws(gap, p.laundering.shell_replace_rate, rng)
-        new_shells = np.minimum(new_shells, rules.affordable(n.clean, p.laundering.shell_cost_usd))
-        n.clean -= new_shells * p.laundering.shell_cost_usd
-        if np.count_nonzero(new_shells):
-            world.spawn_shells(self, np.repeat(np.arange(len(n)), new_shells))
+        """Websites and shell companies replaced as far as each network can pay
+        (:func:`rules.replacement_draws`, :func:`rules.affordable`; :func:`sim._weekly.rebuild`)."""
+        c, lp = self.params.crime, self.params.laundering
+        entering = _weekly.rebuild(
+            self.rng, self.nets, self.shells, c.workers_per_website, c.website_replace_rate, c.no_it_rebuild,
+            c.website_cost_usd, lp.shell_replace_rate, lp.shell_cost_usd,
+        )  # fmt: skip
+        if np.count_nonzero(entering):
+            world.spawn_shells(self, np.repeat(np.arange(len(self.nets)), entering))
 
     def _fill_vacancies(self) -> None:
-        n, a = self.nets, self.params.adaptation
-        counts = self.role_counts()
-        managers, associates = counts[:, MANAGER], counts[:, ASSOCIATE]
-        facilitators = counts[:, LAUNDERER : IT + 1].sum(axis=1)  # the facilitator roles are consecutive
-        new_m = rules.replacement_draws(
-            np.maximum(n.managers_target - managers, 0) * n.alive, a.manager_replace_rate, self.rng
-        )
-        gap_f = np.maximum(n.facilitators_target - facilitators, 0) * n.alive
-        new_f = rules.replacement_draws(gap_f, a.facilitator_replace_rate, self.rng)
-        gap_a = np.maximum(n.associates_target - associates, 0) * n.alive
-        new_a = rules.replacement_draws(gap_a, a.manager_replace_rate, self.rng)
+        """Missing managers, facilitators and associates replaced at their rates
+        (:func:`rules.replacement_draws`; :func:`sim._weekly.vacancy_draws`)."""
+        a = self.params.adaptation
+        new_m, new_f, new_a = _weekly.vacancy_draws(
+            self.rng, self.nets, self.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE,
+            a.manager_replace_rate, a.facilitator_replace_rate,
+        )  # fmt: skip
         for i in (new_m + new_f + new_a).nonzero()[0]:
             self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]), int(new_a[i]))
-
-    def role_counts(self) -> np.ndarray:
-        """Active members per network and role, ``counts[network, role]``, from one ``bincount``."""
-        m, roles, size = self.members, len(ROLE_NAMES), len(self.nets)
-        live = m.alive
-        return np.bincount(m.net[live] * roles + m.role[live], minlength=size * roles).reshape(size, roles)
 
     def _reorganise(self) -> None:
         n = self.nets
@@ -237,11 +201,9 @@ class ScamEnforcementModel(mesa.Model):
         return self.nets.zone < self.params.world.n_home_zones
 
     def refresh_intel(self) -> None:
-        """Intelligence per network: the share of its core members the task force knows."""
-        m, size = self.members, len(self.nets)
-        alive = np.bincount(m.net[m.alive], minlength=size)
-        self.known_count = np.bincount(m.net[m.alive & m.known], minlength=size)
-        self.intel = np.where(alive > 0, self.known_count / np.maximum(alive, 1), 0.0)
+        """Intelligence per network: the share of its live members the task force knows
+        (:func:`sim._weekly.intelligence`)."""
+        self.known_count, self.intel = _weekly.intelligence(self.nets, self.members)
 
     def add_pressure(self, i: int, amount: float, zone_spill: float = 0.0) -> None:
         """Enforcement felt by network ``i`` (and, spilling over, by others in its zone)."""

@@ -1,0 +1,87 @@
+# Type stub of the compiled weekly phases (sim/_weekly.pyx). Tables are sim.state.Table.
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Ints = NDArray[np.int64]
+
+def array_sum(a: NDArray[np.float64]) -> float: ...
+def operate(
+    nets: Any,
+    week: int,
+    n_home_zones: int,
+    abroad_efficiency: float,
+    no_it_revenue: float,
+    security_cost: float,
+    workers_per_website: float,
+    revenue_per_worker: float,
+    collection_fee: float,
+) -> tuple[float, float]: ...
+def launder(
+    nets: Any,
+    shells: Any,
+    transfer_rate: float,
+    release_rate: float,
+    base_fee: float,
+    layer_fee: float,
+    cost_per_worker: float,
+) -> tuple[float, float, float]: ...
+def recruit(
+    rng: np.random.Generator,
+    nets: Any,
+    recruiters: Any,
+    shells: Any,
+    week: int,
+    lure: float,
+    per_worker: float,
+    exit_rate: float,
+    unpaid_exit_rate: float,
+    staff_per_1000: float,
+    staff_rate: float,
+) -> float: ...
+def recruiter_turnover(
+    rng: np.random.Generator,
+    nets: Any,
+    recruiters: Any,
+    exit_rate: float,
+    per_capacity: float,
+    entry_rate: float,
+) -> tuple[Ints, Ints]: ...
+def rebuild(
+    rng: np.random.Generator,
+    nets: Any,
+    shells: Any,
+    workers_per_website: float,
+    website_rate: float,
+    no_it_rebuild: float,
+    website_cost: float,
+    shell_rate: float,
+    shell_cost: float,
+) -> Ints: ...
+def vacancy_draws(
+    rng: np.random.Generator,
+    nets: Any,
+    members: Any,
+    n_roles: int,
+    manager: int,
+    first_facilitator: int,
+    last_facilitator: int,
+    associate: int,
+    manager_rate: float,
+    facilitator_rate: float,
+) -> tuple[Ints, Ints, Ints]: ...
+def security_and_moves(
+    rng: np.random.Generator,
+    nets: Any,
+    risk: NDArray[np.float64],
+    n_home_zones: int,
+    gain: float,
+    decay: float,
+    memory: float,
+    threshold: float,
+    move_prob: float,
+    abroad_prob: float,
+) -> tuple[Ints, NDArray[np.bool_]]: ...
+def forget(rng: np.random.Generator, members: Any, decay: float) -> None: ...
+def intelligence(nets: Any, members: Any) -> tuple[Ints, NDArray[np.float64]]: ...

@@ -1,0 +1,561 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The array work of the weekly schedule, compiled: each function is one phase's (or part of a phase's)
+vectorised update of the model's tables, in one call instead of dozens of numpy calls.
+
+Each function gives exactly what the numpy form in :mod:`sim.model` built from :mod:`sim.rules` gives, to
+the last bit, and leaves the random generator in the same state. To that end it makes the same
+floating-point operations in the same order as numpy: element-wise arithmetic in the order the
+expression is written, ``np.minimum``/``np.maximum``/``clip`` with numpy's treatment of NaN and of equal
+arguments, ``bincount`` adding in slot order, ``sum`` as numpy's pairwise summation (:func:`_sum`), and
+the draws of an array made one element after another with numpy's own C samplers, as ``Generator`` makes
+them. ``tests/unit/test_weekly.py`` compares every function with its numpy form on random states
+(hypothesis), and ``tests/regression`` pins whole runs. The rules themselves (formulas, units,
+sources) are documented, and unit-tested by hand, in :mod:`sim.rules`; what is here is their arithmetic.
+
+The tables are passed whole (``nets``, ``shells``, ``recruiters``, ``members``: :class:`sim.state.Table`)
+and updated in place, as the model's numpy code updates them.
+"""
+
+import numpy as np
+
+cimport numpy as cnp
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.pycapsule cimport PyCapsule_GetPointer
+from libc.math cimport INFINITY, ceil, floor, rint
+from libc.stdint cimport int64_t
+from libc.string cimport memset
+from numpy.random cimport bitgen_t
+from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
+
+cnp.import_array()
+
+#: numpy's largest Poisson mean (``Generator.poisson`` refuses larger ones).
+cdef double POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
+#: numpy's block below which its pairwise summation adds with eight accumulators.
+cdef Py_ssize_t PW_BLOCKSIZE = 128
+#: What :func:`sim.rules.affordable` allows when an item costs nothing.
+cdef int64_t UNLIMITED = np.iinfo(np.int64).max // 2
+
+
+cdef inline bitgen_t* _bitgen(object rng) except NULL:
+    return <bitgen_t*> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator")
+
+
+# --- numpy's arithmetic ------------------------------------------------------------------------------
+
+
+cdef inline double _min(double a, double b) noexcept nogil:
+    """``np.minimum(a, b)``: NaN if either is NaN, ``b`` when they are equal (as for 0.0 and -0.0)."""
+    return a if (a < b or a != a) else b
+
+
+cdef inline double _max(double a, double b) noexcept nogil:
+    """``np.maximum(a, b)``: NaN if either is NaN, ``b`` when they are equal."""
+    return a if (a > b or a != a) else b
+
+
+cdef inline double _clip(double x, double low, double high) noexcept nogil:
+    """``np.clip(x, low, high)`` as numpy computes it for floats: ``x`` itself when within the bounds
+    (so -0.0 stays -0.0) or NaN."""
+    if x < low:
+        return low
+    if x > high:
+        return high
+    return x
+
+
+cdef double _pairwise(const double* a, Py_ssize_t n, Py_ssize_t stride) noexcept nogil:
+    """numpy's pairwise summation (``DOUBLE_pairwise_sum`` in ``loops_utils.h.src``): a plain loop below 8
+    terms, eight accumulators up to 128, halves (cut at a multiple of 8) above."""
+    cdef Py_ssize_t i, n2
+    cdef double res, r0, r1, r2, r3, r4, r5, r6, r7
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[i * stride]
+        return res
+    if n <= PW_BLOCKSIZE:
+        r0, r1, r2, r3 = a[0], a[stride], a[2 * stride], a[3 * stride]
+        r4, r5, r6, r7 = a[4 * stride], a[5 * stride], a[6 * stride], a[7 * stride]
+        i = 8
+        while i < n - (n % 8):
+            r0 += a[i * stride]
+            r1 += a[(i + 1) * stride]
+            r2 += a[(i + 2) * stride]
+            r3 += a[(i + 3) * stride]
+            r4 += a[(i + 4) * stride]
+            r5 += a[(i + 5) * stride]
+            r6 += a[(i + 6) * stride]
+            r7 += a[(i + 7) * stride]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[i * stride]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise(a, n2, stride) + _pairwise(a + n2 * stride, n - n2, stride)
+
+
+cdef inline double _sum(const double* a, Py_ssize_t n) noexcept nogil:
+    """``a.sum()`` of a contiguous float64 array, as numpy's reduction computes it: the identity 0.0 plus
+    the pairwise sum of all terms."""
+    return 0.0 + _pairwise(a, n, 1)
+
+
+def array_sum(const double[::1] a):
+    """``a.sum()`` for a contiguous float64 array, computed as numpy computes it (for the tests)."""
+    if a.shape[0] == 0:
+        return 0.0
+    return _sum(&a[0], a.shape[0])
+
+
+cdef class _Buffers:
+    """Scratch arrays of doubles for one call, freed with the object."""
+
+    cdef double** blocks
+    cdef Py_ssize_t count
+
+    def __cinit__(self, Py_ssize_t count):
+        self.blocks = <double**> PyMem_Malloc(count * sizeof(double*))
+        if self.blocks == NULL:
+            raise MemoryError()
+        memset(self.blocks, 0, count * sizeof(double*))
+        self.count = count
+
+    cdef double* get(self, Py_ssize_t k, Py_ssize_t n) except NULL:
+        """Zeroed block ``k`` of ``n`` doubles."""
+        cdef double* block = <double*> PyMem_Malloc((n + 1) * sizeof(double))
+        if block == NULL:
+            raise MemoryError()
+        memset(block, 0, (n + 1) * sizeof(double))
+        self.blocks[k] = block
+        return block
+
+    def __dealloc__(self):
+        cdef Py_ssize_t k
+        if self.blocks != NULL:
+            for k in range(self.count):
+                PyMem_Free(self.blocks[k])
+            PyMem_Free(self.blocks)
+
+
+cdef int _check_probability(double p, str what) except -1:
+    if not 0.0 <= p <= 1.0:  # numpy's sampler would never return on NaN
+        raise ValueError(f"{what}: probability must be in [0, 1], got {p}")
+    return 0
+
+
+cdef int _check_mean(double mean, str what) except -1:
+    if not 0.0 <= mean <= POISSON_LAM_MAX:  # numpy's sampler would never return on a negative or NaN mean
+        raise ValueError(f"{what}: Poisson mean must be in [0, {POISSON_LAM_MAX:g}], got {mean}")
+    return 0
+
+
+# --- 1. scam operations (ScamEnforcementModel.operate_scams) ----------------------------------------
+
+
+def operate(
+    nets, int64_t week, int64_t n_home_zones, double abroad_efficiency, double no_it_revenue,
+    double security_cost, double workers_per_website, double revenue_per_worker, double collection_fee,
+):
+    """Victims' losses and the networks' revenue this week; returns ``(harm, proceeds)``.
+
+    Per network: location x disruption x IT factor, :func:`sim.rules.operating_efficiency`,
+    :func:`sim.rules.victim_losses` (zero for a dead network); revenue is the losses less the collection
+    fee and is added to the dirty cash. Writes ``nets.revenue`` and ``nets.dirty``.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive, has_it = nets.has_it
+    cdef const int64_t[::1] zone = nets.zone, disrupted = nets.disrupted_until
+    cdef const int64_t[::1] workers = nets.workers, websites = nets.websites
+    cdef const double[::1] ratio = nets.graph_ratio, security = nets.security
+    cdef double[::1] revenue = nets.revenue, dirty = nets.dirty
+    cdef Py_ssize_t i, n = alive.shape[0]
+    cdef double loc, eff, busy, keep = 1.0 - collection_fee
+    cdef _Buffers buf = _Buffers(2)
+    cdef double* losses = buf.get(0, n)
+    cdef double* rev = buf.get(1, n)
+    for i in range(n):
+        loc = 1.0 if zone[i] < n_home_zones else abroad_efficiency
+        loc = loc * (0.5 if disrupted[i] >= week else 1.0) * (1.0 if has_it[i] else no_it_revenue)
+        eff = _clip(ratio[i], 0.0, 1.25) * (1.0 - security_cost * security[i]) * loc
+        busy = _min(<double> workers[i], <double> websites[i] * workers_per_website)
+        losses[i] = revenue_per_worker * busy * eff * <double> alive[i]
+        rev[i] = losses[i] * keep
+        revenue[i] = rev[i]
+        dirty[i] = dirty[i] + rev[i]
+    return _sum(losses, n), _sum(rev, n)
+
+
+# --- 2. laundering (ScamEnforcementModel.launder) ----------------------------------------------------
+
+
+def launder(
+    nets, shells, double transfer_rate, double release_rate, double base_fee, double layer_fee,
+    double cost_per_worker,
+):
+    """Dirty cash into the shell companies, clean money out, running costs paid; returns ``(laundered,
+    fees, margin)``.
+
+    :func:`sim.rules.laundering_inflow` of ``transfer_rate`` of each network's dirty cash into its live
+    companies' capacity, :func:`sim.rules.layering` of every company's balance, the clean money to its
+    owner, :func:`sim.rules.pay_costs` of the live networks' workers, the weeks of insolvency counted,
+    and the margin of the live networks' income over all costs. Writes ``nets.dirty``, ``nets.clean``,
+    ``nets.solvency``, ``nets.insolvent`` and ``shells.balance``.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive, sh_alive = shells.alive
+    cdef const int64_t[::1] owner = shells.net, workers = nets.workers
+    cdef const double[::1] mult = nets.launder_mult, sh_capacity = shells.capacity, opacity = shells.opacity
+    cdef double[::1] dirty = nets.dirty, clean_funds = nets.clean, solvency = nets.solvency
+    cdef double[::1] balance = shells.balance
+    cdef int64_t[::1] insolvent = nets.insolvent
+    cdef Py_ssize_t i, s, k, n = alive.shape[0], m = owner.shape[0]
+    cdef double fee, released, paid, alive_income, cost_total
+    cdef _Buffers buf = _Buffers(8)
+    cdef double* cap = buf.get(0, m)
+    cdef double* cap_net = buf.get(1, n)
+    cdef double* taken_net = buf.get(2, n)
+    cdef double* clean = buf.get(3, m)
+    cdef double* fees = buf.get(4, m)
+    cdef double* income = buf.get(5, n)
+    cdef double* cost = buf.get(6, n)
+    cdef double* alive_incomes = buf.get(7, n)
+    for s in range(m):
+        cap[s] = sh_capacity[s] * <double> sh_alive[s] * mult[owner[s]]
+        cap_net[owner[s]] += cap[s]
+    for i in range(n):
+        taken_net[i] = _min(dirty[i] * transfer_rate, cap_net[i])
+        dirty[i] = dirty[i] - taken_net[i]
+    for s in range(m):
+        # the share of its owner's transfer: capacity / the owner's capacity (0 where that is not positive)
+        balance[s] = balance[s] + taken_net[owner[s]] * (cap[s] / cap_net[owner[s]] if cap_net[owner[s]] > 0 else 0.0)
+        released = balance[s] * release_rate
+        fee = _min(base_fee + layer_fee * opacity[s], 1.0)
+        fees[s] = released * fee
+        clean[s] = released - fees[s]
+        balance[s] = balance[s] - (clean[s] + fees[s])
+        income[owner[s]] += clean[s]
+    k = 0
+    for i in range(n):
+        clean_funds[i] = clean_funds[i] + income[i]
+        cost[i] = cost_per_worker * <double> workers[i] * <double> alive[i]
+        paid = _min(_max(clean_funds[i], 0.0), cost[i])
+        solvency[i] = paid / cost[i] if cost[i] > 0 else 1.0
+        clean_funds[i] = clean_funds[i] - paid
+        insolvent[i] = insolvent[i] + 1 if (alive[i] and solvency[i] < 0.5) else 0
+        if alive[i]:
+            alive_incomes[k] = income[i]
+            k += 1
+    alive_income, cost_total = _sum(alive_incomes, k), _sum(cost, n)
+    margin = (alive_income - cost_total) / alive_income if alive_income > 0 else 0.0
+    return _sum(clean, m), _sum(fees, m), margin
+
+
+# --- 3. recruitment (ScamEnforcementModel.recruit) ---------------------------------------------------
+
+
+def recruit(
+    object rng, nets, recruiters, shells, int64_t week, double lure, double per_worker,
+    double exit_rate, double unpaid_exit_rate, double staff_per_1000, double staff_rate,
+):
+    """The week's hiring, worker exits and staff replacement; returns the number of new recruits.
+
+    Supply: the working recruiters' reach per network times ``lure`` (:func:`sim.rules.lure_probability`);
+    demand: :func:`sim.rules.worker_demand` of networks that may hire, with the workers their companies
+    can launder for (``per_worker``: a worker's weekly proceeds); :func:`sim.rules.recruits`; exits at
+    ``exit_rate`` plus ``unpaid_exit_rate`` times the unpaid share (:func:`sim.rules.binomial_losses`);
+    staff replaced toward ``staff_per_1000`` per thousand workers at ``staff_rate``. Draws: one Poisson
+    per network, then one binomial per network for exits, then one for staff, as the numpy form draws.
+    Writes ``nets.workers`` and ``nets.staff``.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive, rec_alive = recruiters.alive, sh_alive = shells.alive
+    cdef const int64_t[::1] disrupted = nets.disrupted_until, rec_net = recruiters.net, blocked = recruiters.blocked_until
+    cdef const int64_t[::1] owner = shells.net
+    cdef const double[::1] reach = recruiters.reach, sh_capacity = shells.capacity, mult = nets.launder_mult
+    cdef const double[::1] capacity = nets.capacity, solvency = nets.solvency
+    cdef int64_t[::1] workers = nets.workers, staff = nets.staff
+    cdef Py_ssize_t i, j, n = alive.shape[0]
+    cdef double s, d, launderable, staff_p = _min(_max(staff_rate, 0.0), 1.0)
+    cdef int64_t recruited = 0, target, missing
+    cdef _Buffers buf = _Buffers(5)
+    cdef double* supply = buf.get(0, n)
+    cdef double* cap = buf.get(1, n)
+    cdef double* matched = buf.get(2, n)
+    cdef double* vacancies = buf.get(3, n)
+    cdef double* rates = buf.get(4, n)
+    cdef binomial_t cache
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    _check_probability(staff_p, "recruit: staff replacement")
+    for j in range(rec_alive.shape[0]):
+        supply[rec_net[j]] += reach[j] * <double> (rec_alive[j] and blocked[j] < week)
+    for j in range(owner.shape[0]):
+        cap[owner[j]] += sh_capacity[j] * <double> sh_alive[j]
+    for i in range(n):
+        supply[i] = supply[i] * lure
+        launderable = cap[i] * mult[i] / per_worker if per_worker > 0 else INFINITY
+        d = _max(_min(capacity[i] * solvency[i], launderable) - <double> workers[i], 0.0)
+        d = d * <double> (alive[i] and disrupted[i] < week)
+        s, d = _max(supply[i], 0.0), _max(d, 0.0)
+        matched[i] = s * d / (s + d) if s + d > 0 else 0.0
+        vacancies[i] = floor(d)
+        _check_mean(matched[i], "recruit: hiring")
+        rates[i] = _min(_max(exit_rate + unpaid_exit_rate * (1.0 - solvency[i]), 0.0), 1.0)
+        _check_probability(rates[i], "recruit: worker exits")
+    new = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] hired = new
+    memset(&cache, 0, sizeof(binomial_t))
+    with rng.bit_generator.lock:
+        for i in range(n):
+            hired[i] = <int64_t> _min(<double> random_poisson(bitgen, matched[i]), vacancies[i])
+            recruited += hired[i]
+        for i in range(n):
+            workers[i] = workers[i] + (hired[i] - random_binomial(bitgen, rates[i], workers[i] if workers[i] > 0 else 0, &cache))
+        for i in range(n):
+            target = <int64_t> rint(<double> workers[i] * staff_per_1000 / 1e3)
+            missing = (target - staff[i] if target > staff[i] else 0) * alive[i]
+            staff[i] = staff[i] + random_binomial(bitgen, staff_p, missing, &cache)
+    return float(recruited)
+
+
+def recruiter_turnover(object rng, nets, recruiters, double exit_rate, double per_capacity, double entry_rate):
+    """Recruiters who leave this week and recruiters who enter; returns ``(leaving, entering)``: the slots
+    of the live recruiters who leave (each at ``exit_rate``; the caller retires them) and the number of
+    new recruiters per network.
+
+    A live network short of its wanted recruiters (``per_capacity`` times its capacity, less those
+    staying) draws new ones as a Poisson count with mean ``entry_rate`` times the shortfall. Draws: one
+    uniform per recruiter slot, then one Poisson per network, as the numpy form draws. Writes nothing.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive, rec_alive = recruiters.alive
+    cdef const int64_t[::1] rec_net = recruiters.net
+    cdef const double[::1] capacity = nets.capacity
+    cdef Py_ssize_t i, j, n = alive.shape[0], r = rec_alive.shape[0], k = 0
+    cdef _Buffers buf = _Buffers(2)
+    cdef double* have = buf.get(0, n)
+    cdef double* means = buf.get(1, n)
+    cdef cnp.npy_bool stays
+    cdef double u
+    leaving = np.empty(r, dtype=np.int64)
+    entering = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] out = leaving, new = entering
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    if not (entry_rate >= 0.0 and per_capacity >= 0.0):  # refused before anything is drawn
+        raise ValueError(f"recruiter_turnover: Poisson mean rate and recruiters per capacity must be >= 0, got {entry_rate} and {per_capacity}")
+    with rng.bit_generator.lock:
+        for j in range(r):
+            u = bitgen.next_double(bitgen.state)  # drawn for every slot, live or not
+            stays = rec_alive[j] and not u < exit_rate
+            if rec_alive[j] and not stays:
+                out[k] = j
+                k += 1
+            elif stays:
+                have[rec_net[j]] += 1.0  # a count: exact in a double
+    for i in range(n):
+        means[i] = entry_rate * (_max(per_capacity * capacity[i] - have[i], 0.0) * <double> alive[i])
+        if not 0.0 <= means[i] <= POISSON_LAM_MAX:
+            raise ValueError(f"recruiter_turnover: Poisson mean must be in [0, {POISSON_LAM_MAX:g}], got {means[i]}")
+    with rng.bit_generator.lock:
+        for i in range(n):
+            new[i] = random_poisson(bitgen, means[i])
+    return leaving[:k], entering
+
+
+# --- 4. criminal adaptation (ScamEnforcementModel.adapt) ---------------------------------------------
+
+
+def rebuild(
+    object rng, nets, shells, double workers_per_website, double website_rate, double no_it_rebuild,
+    double website_cost, double shell_rate, double shell_cost,
+):
+    """Websites and shell companies replaced, as far as each network can pay; returns the number of new
+    companies per network (the caller creates them).
+
+    A live network rebuilds the websites its workers need at ``website_rate`` each (times
+    ``no_it_rebuild`` without IT staff), then, if it has a fixer, the companies it is short of at
+    ``shell_rate`` each (:func:`sim.rules.replacement_draws`), never more than its clean funds buy
+    (:func:`sim.rules.affordable`). Writes ``nets.websites`` and ``nets.clean``.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive, has_it = nets.has_it, has_fixer = nets.has_fixer
+    cdef const cnp.npy_bool[::1] sh_alive = shells.alive
+    cdef const int64_t[::1] workers = nets.workers, target = nets.shells_target, owner = shells.net
+    cdef int64_t[::1] websites = nets.websites
+    cdef double[::1] clean = nets.clean
+    cdef Py_ssize_t i, s, n = alive.shape[0]
+    cdef int64_t needed, missing, drawn, affordable
+    cdef double rate, p_shell = _min(_max(shell_rate, 0.0), 1.0)
+    cdef _Buffers buf = _Buffers(2)
+    cdef double* rates = buf.get(0, n)
+    cdef double* owned = buf.get(1, n)
+    cdef binomial_t cache
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    _check_probability(p_shell, "rebuild: companies")
+    for i in range(n):
+        rate = website_rate * (1.0 if has_it[i] else no_it_rebuild)
+        rates[i] = _min(_max(rate, 0.0), 1.0)
+        _check_probability(rates[i], "rebuild: websites")
+    for s in range(owner.shape[0]):
+        if sh_alive[s]:
+            owned[owner[s]] += 1.0  # a count: exact in a double
+    entering = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] new = entering
+    memset(&cache, 0, sizeof(binomial_t))
+    with rng.bit_generator.lock:
+        for i in range(n):
+            needed = <int64_t> ceil(<double> workers[i] / workers_per_website)
+            missing = (needed - websites[i] if needed > websites[i] else 0) * alive[i]
+            drawn = random_binomial(bitgen, rates[i], missing, &cache)
+            affordable = UNLIMITED if website_cost <= 0 else <int64_t> floor(_max(clean[i], 0.0) / website_cost)
+            drawn = drawn if drawn < affordable else affordable
+            websites[i] = websites[i] + drawn
+            clean[i] = clean[i] - <double> drawn * website_cost
+        for i in range(n):
+            missing = (target[i] - <int64_t> owned[i] if target[i] > <int64_t> owned[i] else 0)
+            missing = missing * (alive[i] and has_fixer[i])
+            new[i] = random_binomial(bitgen, p_shell, missing, &cache)
+        for i in range(n):
+            affordable = UNLIMITED if shell_cost <= 0 else <int64_t> floor(_max(clean[i], 0.0) / shell_cost)
+            new[i] = new[i] if new[i] < affordable else affordable
+            clean[i] = clean[i] - <double> new[i] * shell_cost
+    return entering
+
+
+def vacancy_draws(
+    object rng, nets, members, Py_ssize_t n_roles, Py_ssize_t manager, Py_ssize_t first_facilitator,
+    Py_ssize_t last_facilitator, Py_ssize_t associate, double manager_rate, double facilitator_rate,
+):
+    """New managers, facilitators and associates per network this week; returns the three counts.
+
+    Each live network replaces the members it is short of (its targets less its live members in those
+    roles) at the given rates, associates at ``manager_rate`` (:func:`sim.rules.replacement_draws`).
+    Draws: managers of every network, then facilitators, then associates. Writes nothing.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive, m_alive = members.alive
+    cdef const int64_t[::1] m_net = members.net, m_role = members.role
+    cdef const int64_t[::1] t_m = nets.managers_target, t_f = nets.facilitators_target, t_a = nets.associates_target
+    cdef Py_ssize_t i, j, r, n = alive.shape[0]
+    cdef int64_t have, missing
+    cdef double p_m = _min(_max(manager_rate, 0.0), 1.0), p_f = _min(_max(facilitator_rate, 0.0), 1.0)
+    _check_probability(p_m, "vacancy_draws: managers")
+    _check_probability(p_f, "vacancy_draws: facilitators")
+    cdef int64_t* counts = <int64_t*> PyMem_Malloc((n * n_roles + 1) * sizeof(int64_t))
+    if counts == NULL:
+        raise MemoryError()
+    managers, facilitators, associates = (np.empty(n, dtype=np.int64) for _ in range(3))
+    cdef int64_t[::1] new_m = managers, new_f = facilitators, new_a = associates
+    cdef binomial_t cache
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    memset(&cache, 0, sizeof(binomial_t))
+    try:
+        memset(counts, 0, (n * n_roles + 1) * sizeof(int64_t))
+        for j in range(m_alive.shape[0]):
+            if m_alive[j]:
+                if not 0 <= m_role[j] < n_roles or not 0 <= m_net[j] < n:
+                    raise ValueError(f"vacancy_draws: member {j} has network {m_net[j]} and role {m_role[j]}")
+                counts[m_net[j] * n_roles + m_role[j]] += 1
+        with rng.bit_generator.lock:
+            for i in range(n):
+                have = counts[i * n_roles + manager]
+                missing = (t_m[i] - have if t_m[i] > have else 0) * alive[i]
+                new_m[i] = random_binomial(bitgen, p_m, missing, &cache)
+            for i in range(n):
+                have = 0
+                for r in range(first_facilitator, last_facilitator + 1):
+                    have += counts[i * n_roles + r]
+                missing = (t_f[i] - have if t_f[i] > have else 0) * alive[i]
+                new_f[i] = random_binomial(bitgen, p_f, missing, &cache)
+            for i in range(n):
+                have = counts[i * n_roles + associate]
+                missing = (t_a[i] - have if t_a[i] > have else 0) * alive[i]
+                new_a[i] = random_binomial(bitgen, p_m, missing, &cache)
+    finally:
+        PyMem_Free(counts)
+    return managers, facilitators, associates
+
+
+def security_and_moves(
+    object rng, nets, const double[::1] risk, int64_t n_home_zones, double gain, double decay, double memory,
+    double threshold, double move_prob, double abroad_prob,
+):
+    """Security adjusted to the perceived ``risk``, pressure forgotten, and who relocates; returns the
+    live movers' slots and, for each, whether it goes abroad (the caller moves them).
+
+    :func:`sim.rules.security_update`, pressure times ``memory``, :func:`sim.rules.relocation_choice`
+    (one uniform per network for moving, then one per network for going abroad, as the numpy form
+    draws). Writes ``nets.security`` and ``nets.pressure``.
+    """
+    cdef const cnp.npy_bool[::1] alive = nets.alive
+    cdef const int64_t[::1] zone = nets.zone
+    cdef double[::1] security = nets.security, pressure = nets.pressure
+    cdef Py_ssize_t i, n = alive.shape[0], k = 0
+    cdef double sec, u
+    if risk.shape[0] != n:
+        raise ValueError(f"security_and_moves: {risk.shape[0]} risks for {n} networks")
+    cdef cnp.npy_bool* moving = <cnp.npy_bool*> PyMem_Malloc((n + 1) * sizeof(cnp.npy_bool))
+    if moving == NULL:
+        raise MemoryError()
+    movers = np.empty(n, dtype=np.int64)
+    abroad = np.empty(n, dtype=np.bool_)
+    cdef int64_t[::1] out = movers
+    cdef cnp.npy_bool[::1] out_abroad = abroad
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    try:
+        for i in range(n):
+            sec = security[i]
+            security[i] = _clip(sec + gain * risk[i] * (1.0 - sec) - decay * (1.0 - risk[i]) * sec, 0.0, 1.0)
+            pressure[i] = pressure[i] * memory
+        with rng.bit_generator.lock:
+            for i in range(n):
+                u = bitgen.next_double(bitgen.state)  # drawn for every network
+                moving[i] = risk[i] > threshold and u < move_prob
+            for i in range(n):
+                u = bitgen.next_double(bitgen.state)
+                if moving[i] and alive[i] and u < abroad_prob:
+                    out[k], out_abroad[k] = i, zone[i] < n_home_zones
+                    k += 1
+                elif moving[i] and alive[i]:
+                    out[k], out_abroad[k] = i, False
+                    k += 1
+    finally:
+        PyMem_Free(moving)
+    return movers[:k], abroad[:k]
+
+
+def forget(object rng, members, double decay):
+    """Each member the task force knows is forgotten at rate ``decay``: one uniform per member slot (known
+    or not), as the numpy form draws. Writes ``members.known``."""
+    cdef cnp.npy_bool[::1] known = members.known
+    cdef Py_ssize_t j
+    cdef double u
+    cdef bitgen_t* bitgen = _bitgen(rng)
+    with rng.bit_generator.lock:
+        for j in range(known.shape[0]):
+            u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not
+            known[j] = known[j] and u >= decay
+
+
+def intelligence(nets, members):
+    """Per network: how many of its live members the task force knows, and their share of its live
+    members (0 for a network with none); returns ``(known_count, intel)``."""
+    cdef const cnp.npy_bool[::1] m_alive = members.alive, known = members.known
+    cdef const int64_t[::1] m_net = members.net
+    cdef Py_ssize_t i, j, n = nets.alive.shape[0]
+    counts, shares = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float64)
+    cdef int64_t[::1] known_count = counts
+    cdef double[::1] intel = shares
+    cdef int64_t* alive = <int64_t*> PyMem_Malloc((n + 1) * sizeof(int64_t))
+    if alive == NULL:
+        raise MemoryError()
+    try:
+        memset(alive, 0, (n + 1) * sizeof(int64_t))
+        for j in range(m_alive.shape[0]):
+            if m_alive[j]:
+                if not 0 <= m_net[j] < n:
+                    raise ValueError(f"intelligence: member {j} has network {m_net[j]}")
+                alive[m_net[j]] += 1
+                known_count[m_net[j]] += known[j]
+        for i in range(n):
+            intel[i] = <double> known_count[i] / <double> alive[i] if alive[i] > 0 else 0.0
+    finally:
+        PyMem_Free(alive)
+    return counts, shares

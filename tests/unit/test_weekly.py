@@ -1,0 +1,350 @@
+"""The compiled weekly phases (sim/_weekly.pyx) give exactly what their numpy forms give: every column of
+every table to the last bit (signed zeros included), the same returned values, and the random generator
+left in the same state. The numpy forms below are the model's code before the phases were compiled,
+built from the rules of sim/rules.py; the states are real model states (after burn-in and some weeks of
+enforcement, with dead networks, spent companies and revealed members) scrambled by hypothesis."""
+
+import copy
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import _weekly, rules
+from sim.agents.network import ASSOCIATE, IT, LAUNDERER, MANAGER, ROLE_NAMES
+from sim.model import ScamEnforcementModel
+from sim.params import Params
+
+TABLES = ("nets", "members", "recruiters", "shells")
+
+
+def _model_state(strategy: str, seed: int, weeks: int) -> SimpleNamespace:
+    model = ScamEnforcementModel(Params(strategy=strategy, burn_in_weeks=20), seed=seed)
+    for _ in range(weeks):
+        model.step()
+    return SimpleNamespace(**{name: getattr(model, name) for name in TABLES}, week=model.week)
+
+
+STATES = {}
+
+
+def _state(index: int) -> SimpleNamespace:
+    """One of three real states, built once per test process."""
+    if index not in STATES:
+        strategy, seed, weeks = [("reactive", 1, 60), ("preventative", 2, 90), ("mixed", 3, 40)][index]
+        STATES[index] = _model_state(strategy, seed, weeks)
+    return STATES[index]
+
+
+def _scrambled(index: int, seed: int) -> SimpleNamespace:
+    """A copy of a real state with some entries of its columns replaced by edge values: zeros, negative
+    money, full and empty solvency, security at its bounds, huge and tiny numbers."""
+    state = copy.deepcopy(_state(index))
+    r = np.random.default_rng(seed)
+    n = state.nets
+    for column, values in {
+        "security": [0.0, 1.0, 0.5, 1e-12],
+        "pressure": [0.0, 3.0, 50.0],
+        "solvency": [0.0, 1.0, 0.49, 0.5],
+        "clean": [-1e6, -0.0, 0.0, 1e9, 123.456],
+        "dirty": [0.0, 5e7],
+        "graph_ratio": [0.0, 1.25, 2.0, 0.3],
+        "capacity": [0.0, 1.0, 3e4],
+        "launder_mult": [0.0, 1.0, 0.2],
+    }.items():
+        mask = r.random(len(n)) < 0.25
+        getattr(n, column)[mask] = r.choice(values, int(mask.sum()))
+    for column, high in {"workers": 40_000, "websites": 900, "staff": 300, "insolvent": 12}.items():
+        mask = r.random(len(n)) < 0.25
+        getattr(n, column)[mask] = r.integers(0, high, int(mask.sum()))
+    for column in ("has_it", "has_fixer", "alive"):
+        mask = r.random(len(n)) < 0.1
+        getattr(n, column)[mask] = ~getattr(n, column)[mask]
+    n.disrupted_until[r.random(len(n)) < 0.2] = state.week
+    sh = state.shells
+    sh.balance[r.random(len(sh)) < 0.2] = 0.0
+    sh.alive[r.random(len(sh)) < 0.1] = True
+    rec = state.recruiters
+    rec.blocked_until[r.random(len(rec)) < 0.2] = state.week + 1
+    m = state.members
+    m.known[r.random(len(m)) < 0.2] = True
+    return state
+
+
+def _pair(index: int, seed: int) -> tuple[SimpleNamespace, SimpleNamespace]:
+    """Two identical scrambled states, each with its own generator in the same state."""
+    a = _scrambled(index, seed)
+    b = copy.deepcopy(a)
+    a.rng, b.rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    return a, b
+
+
+def _assert_same(a: SimpleNamespace, b: SimpleNamespace) -> None:
+    for name in TABLES:
+        ta, tb = getattr(a, name), getattr(b, name)
+        for column in ta._columns:
+            x, y = getattr(ta, column), getattr(tb, column)
+            assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), f"{name}.{column} differs"
+    assert a.rng.bit_generator.random_raw(4).tolist() == b.rng.bit_generator.random_raw(4).tolist()
+
+
+def _same_values(x, y) -> bool:
+    return np.asarray(x).tobytes() == np.asarray(y).tobytes()
+
+
+states = st.sampled_from([0, 1, 2])
+seeds = st.integers(0, 2**32 - 1)
+rates = st.sampled_from([0.0, 1e-9, 0.01, 0.1, 0.3, 0.5, 0.7, 0.999, 1.0, 1.5, -0.2])
+shares = st.sampled_from([0.0, 0.03, 0.2, 0.5, 0.9, 1.0])
+money = st.sampled_from([0.0, 1.0, 150.0, 2500.0, 1e5])
+
+
+# --- the numpy forms ------------------------------------------------------------------------------------
+
+
+def operate_numpy(t, home_zones, abroad_eff, no_it, security_cost, wpw, rpw, fee):
+    n = t.nets
+    loc = np.where(n.zone < home_zones, 1.0, abroad_eff)
+    loc = loc * np.where(n.disrupted_until >= t.week, 0.5, 1.0) * np.where(n.has_it, 1.0, no_it)
+    eff = rules.operating_efficiency(n.graph_ratio, n.security, security_cost, loc)
+    losses = rules.victim_losses(n.workers, n.websites, wpw, rpw, eff) * n.alive
+    n.revenue = losses * (1.0 - fee)
+    n.dirty += n.revenue
+    return float(losses.sum()), float(n.revenue.sum())
+
+
+def launder_numpy(t, transfer, release, base_fee, layer_fee, cost_per_worker):
+    n, sh = t.nets, t.shells
+    cap = sh.capacity * sh.alive * n.launder_mult[sh.net]
+    taken, inflow = rules.laundering_inflow(n.dirty * transfer, sh.net, cap, len(n))
+    n.dirty -= taken
+    sh.balance += inflow
+    clean, fees = rules.layering(sh.balance, release, base_fee, layer_fee, sh.opacity)
+    sh.balance -= clean + fees
+    income = np.bincount(sh.net, weights=clean, minlength=len(n))
+    n.clean += income
+    cost = cost_per_worker * n.workers * n.alive
+    paid, n.solvency = rules.pay_costs(n.clean, cost)
+    n.clean -= paid
+    n.insolvent = np.where(n.alive & (n.solvency < 0.5), n.insolvent + 1, 0)
+    alive_income = float(income[n.alive].sum())
+    margin = (alive_income - float(cost.sum())) / alive_income if alive_income > 0 else 0.0
+    return float(clean.sum()), float(fees.sum()), margin
+
+
+def recruit_numpy(t, lure, per_worker, exit_rate, unpaid, staff_per_1000, staff_rate):
+    n, rec, sh, rng = t.nets, t.recruiters, t.shells, t.rng
+    working = rec.alive & (rec.blocked_until < t.week)
+    supply = np.bincount(rec.net, weights=rec.reach * working, minlength=len(n)) * lure
+    hiring = n.alive & (n.disrupted_until < t.week)
+    cap = np.bincount(sh.net, weights=sh.capacity * sh.alive, minlength=len(n)) * n.launder_mult
+    launderable = cap / per_worker if per_worker > 0 else np.full(len(n), np.inf)
+    demand = rules.worker_demand(n.capacity, n.workers, n.solvency, launderable) * hiring
+    new = rules.recruits(demand, supply, rng)
+    n.workers += new - rules.binomial_losses(n.workers, exit_rate + unpaid * (1.0 - n.solvency), rng)
+    target = (n.workers * staff_per_1000 / 1e3).round().astype(np.int64)
+    n.staff += rules.replacement_draws(np.maximum(target - n.staff, 0) * n.alive, staff_rate, rng)
+    return float(new.sum())
+
+
+def turnover_numpy(t, exit_rate, per_capacity, entry_rate):
+    rec, n = t.recruiters, t.nets
+    leaving = rec.alive & (t.rng.random(len(rec)) < exit_rate)
+    staying = rec.alive & ~leaving
+    have = np.bincount(rec.net[staying], minlength=len(n))
+    gap = np.maximum(per_capacity * n.capacity - have, 0.0) * n.alive
+    return leaving.nonzero()[0], rules.poisson_draws(entry_rate * gap, t.rng)
+
+
+def rebuild_numpy(t, wpw, website_rate, no_it, website_cost, shell_rate, shell_cost):
+    n, rng = t.nets, t.rng
+    needed = np.ceil(n.workers / wpw).astype(np.int64)
+    rate = website_rate * np.where(n.has_it, 1.0, no_it)
+    new_sites = rules.replacement_draws(np.maximum(needed - n.websites, 0) * n.alive, rate, rng)
+    new_sites = np.minimum(new_sites, rules.affordable(n.clean, website_cost))
+    n.websites += new_sites
+    n.clean -= new_sites * website_cost
+    owned = np.bincount(t.shells.net[t.shells.alive], minlength=len(n))
+    gap = np.maximum(n.shells_target - owned, 0) * (n.alive & n.has_fixer)
+    new_shells = rules.replacement_draws(gap, shell_rate, rng)
+    new_shells = np.minimum(new_shells, rules.affordable(n.clean, shell_cost))
+    n.clean -= new_shells * shell_cost
+    return new_shells
+
+
+def vacancies_numpy(t, manager_rate, facilitator_rate):
+    n, m, roles = t.nets, t.members, len(ROLE_NAMES)
+    live = m.alive
+    counts = np.bincount(m.net[live] * roles + m.role[live], minlength=len(n) * roles).reshape(len(n), roles)
+    facilitators = counts[:, LAUNDERER : IT + 1].sum(axis=1)
+    draw = rules.replacement_draws
+    new_m = draw(np.maximum(n.managers_target - counts[:, MANAGER], 0) * n.alive, manager_rate, t.rng)
+    new_f = draw(np.maximum(n.facilitators_target - facilitators, 0) * n.alive, facilitator_rate, t.rng)
+    new_a = draw(np.maximum(n.associates_target - counts[:, ASSOCIATE], 0) * n.alive, manager_rate, t.rng)
+    return new_m, new_f, new_a
+
+
+def security_numpy(t, risk, home_zones, gain, decay, memory, threshold, prob, abroad_prob):
+    n = t.nets
+    n.security = rules.security_update(n.security, risk, gain, decay)
+    n.pressure *= memory
+    move, abroad = rules.relocation_choice(risk, ~(n.zone < home_zones), threshold, prob, abroad_prob, t.rng)
+    movers = (move & n.alive).nonzero()[0]
+    return movers, abroad[movers]
+
+
+def forget_numpy(t, decay):
+    t.members.known &= t.rng.random(len(t.members)) >= decay
+
+
+def intelligence_numpy(t):
+    m, size = t.members, len(t.nets)
+    alive = np.bincount(m.net[m.alive], minlength=size)
+    known = np.bincount(m.net[m.alive & m.known], minlength=size)
+    return known, np.where(alive > 0, known / np.maximum(alive, 1), 0.0)
+
+
+# --- the comparisons ---------------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    states,
+    seeds,
+    shares,
+    rates,
+    shares,
+    st.integers(0, 4),
+    st.sampled_from([1.0, 37.3, 100.0]),
+    money,
+    shares,
+)
+def test_operate(index, seed, abroad_eff, no_it, security_cost, home_zones, wpw, rpw, fee):
+    a, b = _pair(index, seed)
+    args = (home_zones, abroad_eff, no_it, security_cost, wpw, rpw, fee)
+    expected = operate_numpy(a, *args)
+    got = _weekly.operate(b.nets, b.week, *args)
+    assert _same_values(got, expected)
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, shares, shares, st.sampled_from([0.0, 0.0033, 0.02]), shares, money)
+def test_launder(index, seed, transfer, release, base_fee, layer_fee, cost):
+    a, b = _pair(index, seed)
+    expected = launder_numpy(a, transfer, release, base_fee, layer_fee, cost)
+    assert _same_values(
+        _weekly.launder(b.nets, b.shells, transfer, release, base_fee, layer_fee, cost), expected
+    )
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, shares, st.sampled_from([0.0, -1.0, 150.0, 2500.0]), rates, rates, money, rates)
+def test_recruit(index, seed, lure, per_worker, exit_rate, unpaid, staff_per_1000, staff_rate):
+    a, b = _pair(index, seed)
+    args = (lure, per_worker, exit_rate, unpaid, staff_per_1000, staff_rate)
+    expected = recruit_numpy(a, *args)
+    assert _weekly.recruit(b.rng, b.nets, b.recruiters, b.shells, b.week, *args) == expected
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, rates, st.sampled_from([0.0, 1e-4, 3.5 / 1800]), st.sampled_from([0.0, 0.05, 0.4, 3.0]))
+def test_recruiter_turnover(index, seed, exit_rate, per_capacity, entry_rate):
+    a, b = _pair(index, seed)
+    leaving, entering = turnover_numpy(a, exit_rate, per_capacity, entry_rate)
+    got = _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, exit_rate, per_capacity, entry_rate)
+    assert _same_values(got[0], leaving) and _same_values(got[1], entering)
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.sampled_from([1.0, 37.3, 100.0]), rates, rates, money, rates, money)
+def test_rebuild(index, seed, wpw, website_rate, no_it, website_cost, shell_rate, shell_cost):
+    a, b = _pair(index, seed)
+    args = (wpw, website_rate, no_it, website_cost, shell_rate, shell_cost)
+    expected = rebuild_numpy(a, *args)
+    assert _same_values(_weekly.rebuild(b.rng, b.nets, b.shells, *args), expected)
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, rates, rates)
+def test_vacancy_draws(index, seed, manager_rate, facilitator_rate):
+    a, b = _pair(index, seed)
+    expected = vacancies_numpy(a, manager_rate, facilitator_rate)
+    got = _weekly.vacancy_draws(
+        b.rng,
+        b.nets,
+        b.members,
+        len(ROLE_NAMES),
+        MANAGER,
+        LAUNDERER,
+        IT,
+        ASSOCIATE,
+        manager_rate,
+        facilitator_rate,
+    )
+    assert all(_same_values(x, y) for x, y in zip(got, expected, strict=True))
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, shares, shares, shares, shares, shares, shares, shares, st.integers(0, 4))
+def test_security_and_moves(index, seed, k, gain, decay, memory, threshold, prob, abroad_prob, zones):
+    a, b = _pair(index, seed)
+    risk = rules.perceived_risk(a.nets.pressure, k * 3.0)
+    args = (zones, gain, decay, memory, threshold, prob, abroad_prob)
+    movers, abroad = security_numpy(a, risk, *args)
+    got = _weekly.security_and_moves(b.rng, b.nets, risk, *args)
+    assert _same_values(got[0], movers) and _same_values(got[1], abroad)
+    _assert_same(a, b)
+
+
+@settings(max_examples=30, deadline=None)
+@given(states, seeds, shares)
+def test_forget_and_intelligence(index, seed, decay):
+    a, b = _pair(index, seed)
+    forget_numpy(a, decay)
+    _weekly.forget(b.rng, b.members, decay)
+    _assert_same(a, b)
+    got = _weekly.intelligence(b.nets, b.members)
+    assert all(_same_values(x, y) for x, y in zip(got, intelligence_numpy(a), strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, width=64),
+            st.sampled_from([0.0, -0.0, 1e300, -1e300, 1e-300]),
+        ),
+        max_size=700,
+    )
+)
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_sum_is_numpys_pairwise_sum(values):
+    a = np.array(values, dtype=np.float64)
+    assert _same_values(_weekly.array_sum(a), a.sum())
+
+
+def test_bad_rates_and_means_are_refused_before_anything_is_drawn_or_written():
+    a, b = _pair(0, 5)
+    with pytest.raises(ValueError, match="recruit: staff replacement"):
+        _weekly.recruit(
+            b.rng, b.nets, b.recruiters, b.shells, b.week, 0.1, 150.0, 0.01, 0.05, 3.0, float("nan")
+        )
+    with pytest.raises(ValueError, match="rebuild: websites"):
+        _weekly.rebuild(b.rng, b.nets, b.shells, 37.0, float("nan"), 1.0, 100.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="vacancy_draws: facilitators"):
+        _weekly.vacancy_draws(
+            b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE, 0.1, float("nan")
+        )
+    with pytest.raises(ValueError, match="Poisson mean"):
+        _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, float("nan"))
+    _assert_same(a, b)  # nothing drawn, nothing written
+    with pytest.raises(ValueError, match="risks for"):
+        _weekly.security_and_moves(b.rng, b.nets, np.zeros(1), 4, 0.1, 0.1, 0.9, 0.5, 0.1, 0.1)
