@@ -45,7 +45,8 @@ def recruiter_turnover(
     nets: Any,
     recruiters: Any,
     exit_rate: float,
-    per_capacity: float,
+    per_network: float,
+    workers_mean: float,
     entry_rate: float,
 ) -> tuple[Ints, Ints]: ...
 def rebuild(

@@ -318,13 +318,15 @@ def recruit(
     return float(recruited)
 
 
-def recruiter_turnover(object rng, nets, recruiters, double exit_rate, double per_capacity, double entry_rate):
+def recruiter_turnover(
+    object rng, nets, recruiters, double exit_rate, double per_network, double workers_mean, double entry_rate,
+):
     """Recruiters who leave this week and recruiters who enter; returns ``(leaving, entering)``: the slots
     of the live recruiters who leave (each at ``exit_rate``; the caller retires them) and the number of
     new recruiters per network.
 
-    A live network short of its wanted recruiters (``per_capacity`` times its capacity, less those
-    staying) draws new ones as a Poisson count with mean ``entry_rate`` times the shortfall. Draws: one
+    A live network short of its wanted recruiters (``per_network`` for each ``workers_mean`` of its
+    capacity, less those staying) draws new ones as a Poisson count with mean ``entry_rate`` times the shortfall. Draws: one
     uniform per recruiter slot, then one Poisson per network, as the numpy form draws. Writes nothing.
     """
     cdef const cnp.npy_bool[::1] alive = nets.alive, rec_alive = recruiters.alive
@@ -340,8 +342,8 @@ def recruiter_turnover(object rng, nets, recruiters, double exit_rate, double pe
     entering = np.empty(n, dtype=np.int64)
     cdef int64_t[::1] out = leaving, new = entering
     cdef bitgen_t* bitgen = _bitgen(rng)
-    if not (entry_rate >= 0.0 and per_capacity >= 0.0):  # refused before anything is drawn
-        raise ValueError(f"recruiter_turnover: Poisson mean rate and recruiters per capacity must be >= 0, got {entry_rate} and {per_capacity}")
+    if not entry_rate >= 0.0:  # refused before anything is drawn
+        raise ValueError(f"recruiter_turnover: the entry rate must be >= 0, got {entry_rate}")
     with rng.bit_generator.lock:
         for j in range(r):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, live or not
@@ -352,7 +354,7 @@ def recruiter_turnover(object rng, nets, recruiters, double exit_rate, double pe
             elif stays:
                 have[rec_net[j]] += 1.0  # a count: exact in a double
     for i in range(n):
-        means[i] = entry_rate * (_max(per_capacity * capacity[i] - have[i], 0.0) * <double> alive[i])
+        means[i] = entry_rate * (_max(per_network * capacity[i] / workers_mean - have[i], 0.0) * <double> alive[i])
         if not 0.0 <= means[i] <= POISSON_LAM_MAX:
             raise ValueError(f"recruiter_turnover: Poisson mean must be in [0, {POISSON_LAM_MAX:g}], got {means[i]}")
     with rng.bit_generator.lock:

@@ -120,7 +120,7 @@ class ScamEnforcementModel(mesa.Model):
         p = self.params
         leaving, entering = _weekly.recruiter_turnover(
             self.rng, self.nets, self.recruiters, p.recruitment.recruiter_exit_rate,
-            p.world.recruiters_per_network / p.world.workers_mean,
+            p.world.recruiters_per_network, p.world.workers_mean,
             p.recruitment.recruiter_entry * max(self.margin, 0.0),
         )  # fmt: skip
         for j in leaving:

@@ -149,12 +149,13 @@ def recruit_numpy(t, lure, per_worker, exit_rate, unpaid, staff_per_1000, staff_
     return float(new.sum())
 
 
-def turnover_numpy(t, exit_rate, per_capacity, entry_rate):
+def turnover_numpy(t, exit_rate, per_network, workers_mean, entry_rate):
     rec, n = t.recruiters, t.nets
     leaving = rec.alive & (t.rng.random(len(rec)) < exit_rate)
     staying = rec.alive & ~leaving
     have = np.bincount(rec.net[staying], minlength=len(n))
-    gap = np.maximum(per_capacity * n.capacity - have, 0.0) * n.alive
+    want = per_network * n.capacity / workers_mean
+    gap = np.maximum(want - have, 0.0) * n.alive
     return leaving.nonzero()[0], rules.poisson_draws(entry_rate * gap, t.rng)
 
 
@@ -252,11 +253,19 @@ def test_recruit(index, seed, lure, per_worker, exit_rate, unpaid, staff_per_100
 
 
 @settings(max_examples=60, deadline=None)
-@given(states, seeds, rates, st.sampled_from([0.0, 1e-4, 3.5 / 1800]), st.sampled_from([0.0, 0.05, 0.4, 3.0]))
-def test_recruiter_turnover(index, seed, exit_rate, per_capacity, entry_rate):
+@given(
+    states,
+    seeds,
+    rates,
+    st.sampled_from([0.0, 0.7, 3.5, 10.0]),
+    st.sampled_from([1.0, 1800.0, 2222.2]),
+    st.sampled_from([0.0, 0.05, 0.4, 3.0]),
+)
+def test_recruiter_turnover(index, seed, exit_rate, per_network, workers_mean, entry_rate):
     a, b = _pair(index, seed)
-    leaving, entering = turnover_numpy(a, exit_rate, per_capacity, entry_rate)
-    got = _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, exit_rate, per_capacity, entry_rate)
+    leaving, entering = turnover_numpy(a, exit_rate, per_network, workers_mean, entry_rate)
+    args = (exit_rate, per_network, workers_mean, entry_rate)
+    got = _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, *args)
     assert _same_values(got[0], leaving) and _same_values(got[1], entering)
     _assert_same(a, b)
 
@@ -343,8 +352,8 @@ def test_bad_rates_and_means_are_refused_before_anything_is_drawn_or_written():
         _weekly.vacancy_draws(
             b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE, 0.1, float("nan")
         )
-    with pytest.raises(ValueError, match="Poisson mean"):
-        _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, float("nan"))
+    with pytest.raises(ValueError, match="entry rate"):
+        _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, 1.0, float("nan"))
     _assert_same(a, b)  # nothing drawn, nothing written
     with pytest.raises(ValueError, match="risks for"):
         _weekly.security_and_moves(b.rng, b.nets, np.zeros(1), 4, 0.1, 0.1, 0.9, 0.5, 0.1, 0.1)
