@@ -3,7 +3,8 @@
 vectorised update of the model's tables, in one call instead of dozens of numpy calls.
 
 Each function gives exactly what the numpy form in :mod:`sim.model` built from :mod:`sim.rules` gives, to
-the last bit, and leaves the random generator in the same state. To that end it makes the same
+the last bit, and leaves the random generator in the same state (for NaN inputs: NaN where numpy gives
+NaN, whose sign bit may differ, as it does between numpy's own loops). To that end it makes the same
 floating-point operations in the same order as numpy: element-wise arithmetic in the order the
 expression is written, ``np.minimum``/``np.maximum``/``clip`` with numpy's treatment of NaN and of equal
 arguments, ``bincount`` adding in slot order, ``sum`` as numpy's pairwise summation (:func:`_sum`), and
@@ -13,7 +14,12 @@ them. ``tests/unit/test_weekly.py`` compares every function with its numpy form 
 sources) are documented, and unit-tested by hand, in :mod:`sim.rules`; what is here is their arithmetic.
 
 The tables are passed whole (``nets``, ``shells``, ``recruiters``, ``members``: :class:`sim.state.Table`)
-and updated in place, as the model's numpy code updates them.
+and updated in place, as the model's numpy code updates them. Since the loops index without bounds
+checks, each function first checks that the columns it reads have their table's length and that the
+networks named by companies and recruiters exist (``ValueError`` otherwise, where numpy raised
+``IndexError``). Rates and means on which numpy's samplers would never return (NaN) are refused with a
+``ValueError`` before anything is drawn or written, where numpy's code sometimes drew part of a phase
+first.
 """
 
 import numpy as np
@@ -22,7 +28,7 @@ cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport INFINITY, ceil, floor, rint
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
@@ -141,6 +147,30 @@ cdef class _Buffers:
             PyMem_Free(self.blocks)
 
 
+cdef inline int64_t _gap(int64_t a, int64_t b) noexcept nogil:
+    """``np.maximum(a - b, 0)`` for int64: the difference wraps around on overflow, as numpy's does."""
+    cdef int64_t d = <int64_t> (<uint64_t> a - <uint64_t> b)
+    return d if d > 0 else 0
+
+
+cdef int _check_lengths(str what, Py_ssize_t n, tuple lengths) except -1:
+    """Every column of a table has its ``n`` rows (a column replaced by one of another length is refused:
+    the kernels do not check their indices one by one)."""
+    for length in lengths:
+        if length != n:
+            raise ValueError(f"{what}: a column has {length} rows where its table has {n}")
+    return 0
+
+
+cdef int _check_slots(str what, const int64_t[::1] slots, Py_ssize_t n) except -1:
+    """Every entry of ``slots`` (the networks that companies or recruiters belong to) is a network."""
+    cdef Py_ssize_t j
+    for j in range(slots.shape[0]):
+        if not 0 <= slots[j] < n:
+            raise ValueError(f"{what}: row {j} belongs to network {slots[j]}, which does not exist (0..{n - 1})")
+    return 0
+
+
 cdef int _check_probability(double p, str what) except -1:
     if not 0.0 <= p <= 1.0:  # numpy's sampler would never return on NaN
         raise ValueError(f"{what}: probability must be in [0, 1], got {p}")
@@ -173,6 +203,10 @@ def operate(
     cdef double[::1] revenue = nets.revenue, dirty = nets.dirty
     cdef Py_ssize_t i, n = alive.shape[0]
     cdef double loc, eff, busy, keep = 1.0 - collection_fee
+    _check_lengths("operate", n, (
+        has_it.shape[0], zone.shape[0], disrupted.shape[0], workers.shape[0], websites.shape[0],
+        ratio.shape[0], security.shape[0], revenue.shape[0], dirty.shape[0],
+    ))
     cdef _Buffers buf = _Buffers(2)
     cdef double* losses = buf.get(0, n)
     cdef double* rev = buf.get(1, n)
@@ -212,6 +246,12 @@ def launder(
     cdef int64_t[::1] insolvent = nets.insolvent
     cdef Py_ssize_t i, s, k, n = alive.shape[0], m = owner.shape[0]
     cdef double fee, released, paid, alive_income, cost_total
+    _check_lengths("launder", n, (
+        workers.shape[0], mult.shape[0], dirty.shape[0], clean_funds.shape[0], solvency.shape[0],
+        insolvent.shape[0],
+    ))
+    _check_lengths("launder", m, (sh_alive.shape[0], sh_capacity.shape[0], opacity.shape[0], balance.shape[0]))
+    _check_slots("launder", owner, n)
     cdef _Buffers buf = _Buffers(8)
     cdef double* cap = buf.get(0, m)
     cdef double* cap_net = buf.get(1, n)
@@ -278,6 +318,14 @@ def recruit(
     cdef Py_ssize_t i, j, n = alive.shape[0]
     cdef double s, d, launderable, staff_p = _min(_max(staff_rate, 0.0), 1.0)
     cdef int64_t recruited = 0, target, missing
+    _check_lengths("recruit", n, (
+        disrupted.shape[0], mult.shape[0], capacity.shape[0], solvency.shape[0], workers.shape[0],
+        staff.shape[0],
+    ))
+    _check_lengths("recruit", rec_alive.shape[0], (rec_net.shape[0], blocked.shape[0], reach.shape[0]))
+    _check_lengths("recruit", owner.shape[0], (sh_alive.shape[0], sh_capacity.shape[0]))
+    _check_slots("recruit", rec_net, n)
+    _check_slots("recruit", owner, n)
     cdef _Buffers buf = _Buffers(5)
     cdef double* supply = buf.get(0, n)
     cdef double* cap = buf.get(1, n)
@@ -313,7 +361,7 @@ def recruit(
             workers[i] = workers[i] + (hired[i] - random_binomial(bitgen, rates[i], workers[i] if workers[i] > 0 else 0, &cache))
         for i in range(n):
             target = <int64_t> rint(<double> workers[i] * staff_per_1000 / 1e3)
-            missing = (target - staff[i] if target > staff[i] else 0) * alive[i]
+            missing = _gap(target, staff[i]) * alive[i]
             staff[i] = staff[i] + random_binomial(bitgen, staff_p, missing, &cache)
     return float(recruited)
 
@@ -342,8 +390,9 @@ def recruiter_turnover(
     entering = np.empty(n, dtype=np.int64)
     cdef int64_t[::1] out = leaving, new = entering
     cdef bitgen_t* bitgen = _bitgen(rng)
-    if not entry_rate >= 0.0:  # refused before anything is drawn
-        raise ValueError(f"recruiter_turnover: the entry rate must be >= 0, got {entry_rate}")
+    _check_lengths("recruiter_turnover", n, (capacity.shape[0],))
+    _check_lengths("recruiter_turnover", r, (rec_net.shape[0],))
+    _check_slots("recruiter_turnover", rec_net, n)
     with rng.bit_generator.lock:
         for j in range(r):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, live or not
@@ -385,6 +434,11 @@ def rebuild(
     cdef double[::1] clean = nets.clean
     cdef Py_ssize_t i, s, n = alive.shape[0]
     cdef int64_t needed, missing, drawn, affordable
+    _check_lengths("rebuild", n, (
+        has_it.shape[0], has_fixer.shape[0], workers.shape[0], target.shape[0], websites.shape[0], clean.shape[0],
+    ))
+    _check_lengths("rebuild", owner.shape[0], (sh_alive.shape[0],))
+    _check_slots("rebuild", owner, n)
     cdef double rate, p_shell = _min(_max(shell_rate, 0.0), 1.0)
     cdef _Buffers buf = _Buffers(2)
     cdef double* rates = buf.get(0, n)
@@ -405,15 +459,14 @@ def rebuild(
     with rng.bit_generator.lock:
         for i in range(n):
             needed = <int64_t> ceil(<double> workers[i] / workers_per_website)
-            missing = (needed - websites[i] if needed > websites[i] else 0) * alive[i]
+            missing = _gap(needed, websites[i]) * alive[i]
             drawn = random_binomial(bitgen, rates[i], missing, &cache)
             affordable = UNLIMITED if website_cost <= 0 else <int64_t> floor(_max(clean[i], 0.0) / website_cost)
             drawn = drawn if drawn < affordable else affordable
             websites[i] = websites[i] + drawn
             clean[i] = clean[i] - <double> drawn * website_cost
         for i in range(n):
-            missing = (target[i] - <int64_t> owned[i] if target[i] > <int64_t> owned[i] else 0)
-            missing = missing * (alive[i] and has_fixer[i])
+            missing = _gap(target[i], <int64_t> owned[i]) * (alive[i] and has_fixer[i])
             new[i] = random_binomial(bitgen, p_shell, missing, &cache)
         for i in range(n):
             affordable = UNLIMITED if shell_cost <= 0 else <int64_t> floor(_max(clean[i], 0.0) / shell_cost)
@@ -438,6 +491,11 @@ def vacancy_draws(
     cdef Py_ssize_t i, j, r, n = alive.shape[0]
     cdef int64_t have, missing
     cdef double p_m = _min(_max(manager_rate, 0.0), 1.0), p_f = _min(_max(facilitator_rate, 0.0), 1.0)
+    _check_lengths("vacancy_draws", n, (t_m.shape[0], t_f.shape[0], t_a.shape[0]))
+    _check_lengths("vacancy_draws", m_alive.shape[0], (m_net.shape[0], m_role.shape[0]))
+    for r in (manager, first_facilitator, last_facilitator, associate):
+        if not 0 <= r < n_roles:
+            raise ValueError(f"vacancy_draws: role {r} is not one of 0..{n_roles - 1}")
     _check_probability(p_m, "vacancy_draws: managers")
     _check_probability(p_f, "vacancy_draws: facilitators")
     cdef int64_t* counts = <int64_t*> PyMem_Malloc((n * n_roles + 1) * sizeof(int64_t))
@@ -458,17 +516,17 @@ def vacancy_draws(
         with rng.bit_generator.lock:
             for i in range(n):
                 have = counts[i * n_roles + manager]
-                missing = (t_m[i] - have if t_m[i] > have else 0) * alive[i]
+                missing = _gap(t_m[i], have) * alive[i]
                 new_m[i] = random_binomial(bitgen, p_m, missing, &cache)
             for i in range(n):
                 have = 0
                 for r in range(first_facilitator, last_facilitator + 1):
                     have += counts[i * n_roles + r]
-                missing = (t_f[i] - have if t_f[i] > have else 0) * alive[i]
+                missing = _gap(t_f[i], have) * alive[i]
                 new_f[i] = random_binomial(bitgen, p_f, missing, &cache)
             for i in range(n):
                 have = counts[i * n_roles + associate]
-                missing = (t_a[i] - have if t_a[i] > have else 0) * alive[i]
+                missing = _gap(t_a[i], have) * alive[i]
                 new_a[i] = random_binomial(bitgen, p_m, missing, &cache)
     finally:
         PyMem_Free(counts)
@@ -493,6 +551,7 @@ def security_and_moves(
     cdef double sec, u
     if risk.shape[0] != n:
         raise ValueError(f"security_and_moves: {risk.shape[0]} risks for {n} networks")
+    _check_lengths("security_and_moves", n, (zone.shape[0], security.shape[0], pressure.shape[0]))
     cdef cnp.npy_bool* moving = <cnp.npy_bool*> PyMem_Malloc((n + 1) * sizeof(cnp.npy_bool))
     if moving == NULL:
         raise MemoryError()
@@ -545,6 +604,7 @@ def intelligence(nets, members):
     counts, shares = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float64)
     cdef int64_t[::1] known_count = counts
     cdef double[::1] intel = shares
+    _check_lengths("intelligence", m_alive.shape[0], (known.shape[0], m_net.shape[0]))
     cdef int64_t* alive = <int64_t*> PyMem_Malloc((n + 1) * sizeof(int64_t))
     if alive == NULL:
         raise MemoryError()

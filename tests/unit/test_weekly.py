@@ -352,8 +352,77 @@ def test_bad_rates_and_means_are_refused_before_anything_is_drawn_or_written():
         _weekly.vacancy_draws(
             b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE, 0.1, float("nan")
         )
-    with pytest.raises(ValueError, match="entry rate"):
-        _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, 1.0, float("nan"))
     _assert_same(a, b)  # nothing drawn, nothing written
     with pytest.raises(ValueError, match="risks for"):
         _weekly.security_and_moves(b.rng, b.nets, np.zeros(1), 4, 0.1, 0.1, 0.9, 0.5, 0.1, 0.1)
+    with pytest.raises(ValueError, match="Poisson mean"):  # after the uniforms, as numpy's check comes
+        _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, 1.0, float("nan"))
+
+
+def test_a_negative_entry_rate_with_no_shortfall_draws_zero_as_numpy_does():
+    a, b = _pair(1, 6)
+    a.nets.capacity[:] = b.nets.capacity[:] = 0.0  # no network wants recruiters: means are -0.0
+    expected = turnover_numpy(a, 0.0, 6.0, 2000.0, -1.0)
+    got = _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.0, 6.0, 2000.0, -1.0)
+    assert all(_same_values(x, y) for x, y in zip(got, expected, strict=True))
+    _assert_same(a, b)
+
+
+def _one_network(**columns) -> SimpleNamespace:
+    from sim import world
+
+    state = SimpleNamespace(
+        nets=world.network_table(), shells=world.shell_table(), recruiters=world.recruiter_table(),
+        members=world.member_table(), week=0,
+    )  # fmt: skip
+    state.nets.add(1, alive=True, **columns)
+    return state
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast")
+def test_counts_that_overflow_int64_wrap_around_as_in_numpy():
+    # needed websites beyond int64 (workers per website ~ 0): numpy's cast gives INT64_MIN and the gap wraps
+    for wpw, websites in [(1e-300, 1), (50.0, -(2**63))]:
+        a = _one_network(workers=10 if wpw < 1 else 1000, websites=websites, has_it=True)
+        b = copy.deepcopy(a)
+        a.rng, b.rng = np.random.default_rng(0), np.random.default_rng(0)
+        args = (wpw, 0.3, 1.0, 0.0, 0.0, 0.0)
+        assert _same_values(_weekly.rebuild(b.rng, b.nets, b.shells, *args), rebuild_numpy(a, *args))
+        _assert_same(a, b)
+    # a staff target beyond int64 (staff per 1,000 workers huge)
+    a = _one_network(workers=10, staff=1, capacity=10.0, solvency=1.0)
+    b = copy.deepcopy(a)
+    a.rng, b.rng = np.random.default_rng(0), np.random.default_rng(0)
+    args = (0.0, 2160.0, 0.1, 0.0, 1e300, 0.5)
+    assert _weekly.recruit(b.rng, b.nets, b.recruiters, b.shells, b.week, *args) == recruit_numpy(a, *args)
+    _assert_same(a, b)
+    a = _one_network(facilitators_target=-(2**63))
+    a.members.add(1, alive=True, net=0, role=LAUNDERER)
+    b = copy.deepcopy(a)
+    a.rng, b.rng = np.random.default_rng(0), np.random.default_rng(0)
+    expected = vacancies_numpy(a, 0.5, 0.5)
+    got = _weekly.vacancy_draws(
+        b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE, 0.5, 0.5
+    )
+    assert all(_same_values(x, y) for x, y in zip(got, expected, strict=True))
+    _assert_same(a, b)
+
+
+def test_rows_of_unknown_networks_and_columns_of_the_wrong_length_are_refused():
+    """The kernels index without bounds checks, so they check the slots and lengths they rely on first."""
+    _, b = _pair(0, 7)
+    b.shells.net[0] = len(b.nets)
+    with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
+        _weekly.launder(b.nets, b.shells, 0.5, 0.1, 0.003, 0.01, 100.0)
+    _, b = _pair(0, 7)
+    b.recruiters.net[-1] = -1
+    with pytest.raises(ValueError, match="does not exist"):
+        _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, 1.0, 0.1)
+    _, b = _pair(0, 7)
+    b.nets.dirty = np.zeros(1)
+    with pytest.raises(ValueError, match="a column has 1 rows"):
+        _weekly.operate(b.nets, b.week, 4, 0.5, 0.5, 0.3, 37.0, 100.0, 0.1)
+    with pytest.raises(ValueError, match="role 9"):
+        _weekly.vacancy_draws(
+            b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, 9, ASSOCIATE, 0.1, 0.1
+        )
