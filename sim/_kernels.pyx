@@ -15,6 +15,7 @@ cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
+from libc.math cimport INFINITY
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
@@ -111,6 +112,78 @@ def pick(object rng, const double[::1] weights):
             else:
                 low = mid + 1
         return min(low, n - 1)
+    finally:
+        PyMem_Free(c)
+
+
+cdef double _pairwise(const double* a, Py_ssize_t n) noexcept:
+    """numpy's pairwise summation of a contiguous array (``DOUBLE_pairwise_sum``; see ``sim/_weekly.pyx``)."""
+    cdef Py_ssize_t i, n2
+    cdef double res, r[8]
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[i]
+        return res
+    if n <= 128:
+        for i in range(8):
+            r[i] = a[i]
+        i = 8
+        while i < n - (n % 8):
+            r[0] += a[i]
+            r[1] += a[i + 1]
+            r[2] += a[i + 2]
+            r[3] += a[i + 3]
+            r[4] += a[i + 4]
+            r[5] += a[i + 5]
+            r[6] += a[i + 6]
+            r[7] += a[i + 7]
+            i += 8
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            res += a[i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise(a, n2) + _pairwise(a + n2, n - n2)
+
+
+def choice(object rng, const double[::1] weights):
+    """``int(rng.choice(len(weights), p=weights / weights.sum()))`` for finite weights >= 0 with a positive
+    sum: the probabilities divided by numpy's sum, their running sum divided by its last value, one
+    uniform draw and the first running sum above it, as ``Generator.choice`` computes them (without its
+    checks of ``p``). ``ValueError`` for a weight that is negative or not finite, or no positive one."""
+    cdef Py_ssize_t n = weights.shape[0], i, low = 0, high, mid
+    cdef double total, key
+    cdef bitgen_t* bitgen
+    for i in range(n):
+        if not 0.0 <= weights[i] < INFINITY:
+            raise ValueError(f"choice: weights must be finite and >= 0, got {weights[i]}")
+    cdef double* c = <double*> PyMem_Malloc(n * sizeof(double))
+    if c == NULL:
+        raise MemoryError()
+    try:
+        total = 0.0 + _pairwise(&weights[0], n) if n > 0 else 0.0
+        if not total > 0.0:
+            raise ValueError("choice: no positive weight")
+        c[0] = weights[0] / total
+        for i in range(1, n):
+            c[i] = c[i - 1] + weights[i] / total
+        key = c[n - 1]
+        for i in range(n):
+            c[i] = c[i] / key
+        bitgen = _bitgen(rng)
+        with rng.bit_generator.lock:
+            key = bitgen.next_double(bitgen.state)
+        high = n
+        while low < high:  # the sums are sorted: the first one above the draw
+            mid = low + ((high - low) >> 1)
+            if key < c[mid]:
+                high = mid
+            else:
+                low = mid + 1
+        return low
     finally:
         PyMem_Free(c)
 

@@ -621,3 +621,28 @@ def intelligence(nets, members):
     finally:
         PyMem_Free(alive)
     return counts, shares
+
+
+# --- 5. enforcement: whom to target ---------------------------------------------------------------------
+
+
+def revenue_weights(nets, int64_t n_home_zones, bint home, const int64_t[::1] known_count=None):
+    """The weights by which the task force picks a network to work on: its revenue plus one for live
+    networks at home (``home``) or abroad (not ``home``), and, with ``known_count``, only those with a
+    known member; zero for the others. ``np.where(alive & zone_ok [& (known_count > 0)], revenue + 1.0,
+    0.0)``, in one call."""
+    cdef const cnp.npy_bool[::1] alive = nets.alive
+    cdef const int64_t[::1] zone = nets.zone
+    cdef const double[::1] revenue = nets.revenue
+    cdef Py_ssize_t i, n = alive.shape[0]
+    _check_lengths("revenue_weights", n, (zone.shape[0], revenue.shape[0]))
+    if known_count is not None:
+        _check_lengths("revenue_weights", n, (known_count.shape[0],))
+    out = np.empty(n, dtype=np.float64)
+    cdef double[::1] weights = out
+    for i in range(n):
+        if alive[i] and (zone[i] < n_home_zones) == home and (known_count is None or known_count[i] > 0):
+            weights[i] = revenue[i] + 1.0
+        else:
+            weights[i] = 0.0
+    return out

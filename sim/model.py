@@ -254,7 +254,7 @@ class ScamEnforcementModel(mesa.Model):
         if abroad:
             n.zone[i] = w.n_home_zones
         elif others:
-            n.zone[i] = int(self.rng.choice(others))
+            n.zone[i] = rules.choose(others, self.rng)
         n.workers[i] -= int(self.rng.binomial(n.workers[i], a.relocation_loss))
         n.disrupted_until[i] = self.week + a.relocation_weeks
         n.pressure[i] *= 0.3

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import _kernels, rules
+from sim import _kernels, _weekly, rules
 from sim.agents.network import ASSOCIATE, BOSS, FACILITATOR_ROLES, MANAGER
 
 if TYPE_CHECKING:
@@ -131,10 +131,8 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     broker: a facilitator (a sole holder of a skill first), else the known non-boss member with the
     highest brokerage (:meth:`ScamNetwork.betweenness`); random: any known member.
     """
-    nets, rng = model.nets, model.rng
-    zone_ok = model.home_mask() if home else ~model.home_mask()
-    known_any = model.known_count > 0
-    weights = np.where(nets.alive & zone_ok & known_any, nets.revenue + 1.0, 0.0)
+    rng = model.rng
+    weights = _weekly.revenue_weights(model.nets, model.params.world.n_home_zones, home, model.known_count)
     i = _pick(weights, rng)
     if i is None:
         return None
@@ -218,7 +216,7 @@ def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
 def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Investigate the most harmful networks at home: each success reveals one member."""
     nets, rng = model.nets, model.rng
-    weights = np.where(nets.alive & model.home_mask(), nets.revenue + 1.0, 0.0)  # revealing changes none
+    weights = _weekly.revenue_weights(nets, model.params.world.n_home_zones, True)  # revealing changes none
     for done in range(ops):
         i = _pick(weights, rng)
         if i is None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import rules
+from sim import _kernels, rules
 
 if TYPE_CHECKING:
     from sim.model import ScamEnforcementModel
@@ -116,11 +116,11 @@ class ScamNetwork(mesa.Agent):
         else:
             anchors = managers or ([boss] if boss is not None else [])
             if anchors:
-                ties.add(int(model.rng.choice(anchors)))
+                ties.add(rules.choose(anchors, model.rng))
             if role != ASSOCIATE and boss is not None and model.rng.random() < 0.5 * (1.0 - d):
                 ties.add(boss)
         if not ties and others:
-            ties.add(int(model.rng.choice(others)))
+            ties.add(rules.choose(others, model.rng))
         for x in ties:
             self.adj[m].add(x)
             self.adj[x].add(m)
@@ -287,19 +287,10 @@ class ScamNetwork(mesa.Agent):
             if not pool:
                 break
             weights = np.array([visibility if role[m] == ASSOCIATE else 1.0 for m in pool])
-            chosen = pool[_draw_index(weights / weights.sum(), rng)]
+            chosen = pool[_kernels.choice(rng, weights)]  # rng.choice(len(pool), p=weights / weights.sum())
             known[chosen] = True
             known_now.add(chosen)
             frontier.discard(chosen)
             frontier.update(w for w in self.adj[chosen] if w not in known_now)
             revealed += 1
         return revealed
-
-
-def _draw_index(p: np.ndarray, rng: np.random.Generator) -> int:
-    """``int(rng.choice(len(p), p=p))`` computed as numpy does it (normalised cumulative sum, one
-    uniform draw, right-sided search): the same index and generator state without the call's
-    parameter checks, a fifth of its cost."""
-    cdf = p.cumsum()
-    cdf /= cdf[-1]
-    return int(cdf.searchsorted(rng.random(), side="right"))

@@ -206,3 +206,32 @@ def test_pick_is_numpys_cumulative_search(weights, seed):
     ours, numpys = _pair(seed)
     assert _kernels.pick(ours, w) == _pick_by_numpy(w, numpys)
     assert _same_state(ours, numpys)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.just(0.0), st.floats(1e-300, 1e300), st.floats(0, 5), st.sampled_from([1.0, 3.0, 1e-9])),
+        min_size=1,
+        max_size=300,
+    ),
+    st.integers(0, 2**32),
+)
+def test_choice_is_numpys_choice_with_probabilities(weights, seed):
+    w = np.array(weights, dtype=np.float64)
+    with np.errstate(all="ignore"):  # a sum that overflows, or all zeros, gives no p
+        p = w / w.sum()
+    if not (np.isfinite(p).all() and abs(p.sum() - 1.0) < 1e-8):  # numpy's choice refuses these p
+        return
+    ours, numpys = _pair(seed)
+    assert _kernels.choice(ours, w) == int(numpys.choice(len(w), p=p))
+    assert _same_state(ours, numpys)
+
+
+@pytest.mark.parametrize("weights", [[], [0.0, 0.0], [1.0, -1.0], [1.0, math.nan], [math.inf]])
+def test_choice_refuses_weights_without_a_distribution(weights):
+    rng = np.random.default_rng(0)
+    state = rng.bit_generator.state
+    with pytest.raises(ValueError, match="choice"):
+        _kernels.choice(rng, np.array(weights, dtype=np.float64))
+    assert rng.bit_generator.state == state

@@ -7,8 +7,8 @@ by hand in test_rules.py); everything else runs the real model code.
 import numpy as np
 import pytest
 
-from sim import rules
-from sim.agents.network import BOSS, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ScamNetwork, _draw_index
+from sim import _kernels, rules
+from sim.agents.network import BOSS, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ScamNetwork
 from sim.model import ScamEnforcementModel
 
 
@@ -219,12 +219,12 @@ class TestSuccession:
         assert result == outcome or (outcome == "dissolve" and np.isclose(decentral, 1.0))
 
 
-def test_draw_index_is_numpys_choice_with_probabilities():
-    """reveal() draws a member as ``rng.choice(len(p), p=p)`` would: same index, same generator state."""
+def test_reveal_draws_as_numpys_choice_with_probabilities():
+    """reveal() draws a member as ``rng.choice(len(w), p=w / w.sum())`` would: same index, same generator
+    state (the kernel's own tests try many more weights)."""
     weights = np.random.default_rng(9)
     for seed in range(300):
-        p = weights.choice([1.0, 3.0, 0.5], size=int(weights.integers(1, 30)))
-        p = p / p.sum()
+        w = weights.choice([1.0, 3.0, 0.5, 100.0], size=int(weights.integers(1, 30)))
         ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
-        assert _draw_index(p, ours) == int(numpys.choice(len(p), p=p))
+        assert _kernels.choice(ours, w) == int(numpys.choice(len(w), p=w / w.sum()))
         assert ours.random() == numpys.random()

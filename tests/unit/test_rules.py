@@ -421,3 +421,20 @@ def test_every_rule_has_a_test_here():
     assert public, "no rules found"
     untested = [name for name in public if f"rules.{name}(" not in source]
     assert not untested, f"rules without a unit test: {untested}"
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 100])
+def test_choose_is_numpys_choice_of_a_sequence(size):
+    """``rules.choose`` picks what ``rng.choice`` picks, e.g. the 0th of [10] with no draw at all."""
+    items = list(range(10, 10 + size))
+    for seed in range(200):
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        assert rules.choose(items, ours) == int(numpys.choice(items))
+        assert ours.random() == numpys.random()  # the same generator state
+
+
+def test_choose_from_one_item_draws_nothing():
+    rng = np.random.default_rng(3)
+    state = rng.bit_generator.state
+    assert rules.choose(["only"], rng) == "only"
+    assert rng.bit_generator.state == state

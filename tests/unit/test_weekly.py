@@ -426,3 +426,16 @@ def test_rows_of_unknown_networks_and_columns_of_the_wrong_length_are_refused():
         _weekly.vacancy_draws(
             b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, 9, ASSOCIATE, 0.1, 0.1
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.integers(0, 4), st.booleans(), st.booleans())
+def test_revenue_weights(index, seed, home_zones, home, with_known):
+    a, b = _pair(index, seed)
+    n = a.nets
+    known = np.random.default_rng(seed).integers(-1, 3, len(n)) if with_known else None
+    zone_ok = n.zone < home_zones if home else ~(n.zone < home_zones)
+    mask = n.alive & zone_ok & (known > 0) if with_known else n.alive & zone_ok
+    expected = np.where(mask, n.revenue + 1.0, 0.0)
+    assert _same_values(_weekly.revenue_weights(b.nets, home_zones, home, known), expected)
+    _assert_same(a, b)
