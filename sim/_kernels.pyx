@@ -15,7 +15,7 @@ cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
-from libc.math cimport INFINITY
+from libc.math cimport INFINITY, fabs, isfinite
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
@@ -291,6 +291,51 @@ def level_sizes(object adj):
         PyMem_Free(dist)
         PyMem_Free(queue)
     return out
+
+
+cdef inline void _neumaier_add(double* total, double* compensation, double x) noexcept:
+    """One step of Python's ``sum()`` of floats (CPython 3.12+, ``builtin_sum_impl``: Neumaier's
+    compensated summation)."""
+    cdef double t = total[0] + x
+    if fabs(total[0]) >= fabs(x):
+        compensation[0] += (total[0] - t) + x
+    else:
+        compensation[0] += (x - t) + total[0]
+    total[0] = t
+
+
+def efficiency(object adj):
+    """Latora & Marchiori global efficiency of ``adj`` as :func:`sim.rules.global_efficiency_exact`
+    computes it: for each node in ``adj`` order, ``sum(1 / d)`` over the nodes it reaches in the order a
+    breadth-first search meets them, as Python's ``sum()`` adds floats (the first term as it is, then
+    with Neumaier's compensation, added at the end if not zero and finite); these per-node sums added
+    one after another; divided by ``n (n - 1)`` (0 for fewer than two nodes)."""
+    cdef _Graph g = _Graph(adj)
+    cdef Py_ssize_t n = g.n, s, k, tail
+    cdef double total = 0.0, part, compensation, x
+    if n < 2:
+        return 0.0
+    cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    try:
+        if dist == NULL or queue == NULL:
+            raise MemoryError()
+        for s in range(n):
+            tail = _search(g, s, dist, queue, NULL)
+            part, compensation = 0.0, 0.0
+            for k in range(1, tail):  # the queue holds the nodes by distance
+                x = 1.0 / <double> dist[queue[k]]
+                if k == 1:
+                    part = x  # sum() starts from the integer 0: 0 + x is x
+                else:
+                    _neumaier_add(&part, &compensation, x)
+            if compensation != 0.0 and isfinite(compensation):
+                part += compensation
+            total += part
+        return total / <double> (n * (n - 1))
+    finally:
+        PyMem_Free(dist)
+        PyMem_Free(queue)
 
 
 def betweenness(object adj):

@@ -318,8 +318,17 @@ def _inverse_distance_sum(level_sizes: tuple[int, ...]) -> float:
 def global_efficiency(adj: Adjacency) -> float:
     """Latora & Marchiori global efficiency: mean of ``1 / d(i, j)`` over ordered pairs (0 if < 2 nodes).
 
-    The measure Duijn et al. (2014) use for criminal networks' ability to coordinate.
+    The measure Duijn et al. (2014) use for criminal networks' ability to coordinate. Computed by
+    :func:`sim._kernels.efficiency`, which makes the additions of :func:`global_efficiency_exact` in the
+    same order and so gives the same float.
     """
+    return _kernels.efficiency(adj)
+
+
+def global_efficiency_exact(adj: Adjacency) -> float:
+    """:func:`global_efficiency` in Python: per node, ``sum()`` of ``1 / d`` over the nodes it reaches in
+    breadth-first order (from the numbers of nodes at each distance), the nodes' sums added in ``adj``
+    order. The reference the kernel is tested against."""
     n = len(adj)
     if n < 2:
         return 0.0

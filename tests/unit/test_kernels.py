@@ -117,6 +117,22 @@ def test_betweenness_kernel_is_bit_identical_to_the_exact_version(adj):
     assert list(scores.items()) == list(rules.betweenness_exact(adj).items())  # same floats, same order
 
 
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_efficiency_kernel_is_bit_identical_to_the_exact_version(adj):
+    assert _kernels.efficiency(adj) == rules.global_efficiency_exact(adj)
+
+
+@pytest.mark.parametrize("n", [2, 3, 9, 30, 200, 1000])
+def test_efficiency_adds_as_pythons_sum_on_long_paths(n):
+    """A path of n nodes: each node's sum has terms 1, 1/2, ... of very different sizes, where Python's
+    compensated ``sum()`` and a plain running sum disagree in the last bit."""
+    path = {v: {w for w in (v - 1, v + 1) if 0 <= w < n} for v in range(n)}
+    assert _kernels.efficiency(path) == rules.global_efficiency_exact(path)
+    star = {0: set(range(1, n)), **{v: {0} for v in range(1, n)}}
+    assert _kernels.efficiency(star) == rules.global_efficiency_exact(star)
+
+
 def test_negative_weights_are_refused_before_any_draw():
     """Weights of at least zero keep the cumulative sums sorted, where numpy's index is the only answer."""
     ours, untouched = _pair(2)
@@ -135,7 +151,7 @@ class _Lying(set):
 
 def test_a_graph_that_changes_under_the_kernel_is_refused_not_overrun():
     adj = {0: _Lying({1, 2}), 1: {0}, 2: {0}}
-    for kernel in (_kernels.level_sizes, _kernels.betweenness):
+    for kernel in (_kernels.level_sizes, _kernels.betweenness, _kernels.efficiency):
         with pytest.raises(ValueError, match="more than their len"):
             kernel(adj)
 

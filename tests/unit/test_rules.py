@@ -389,6 +389,7 @@ TWO_PAIRS = graph((0, 1), (2, 3))
 )
 def test_global_efficiency(adj, expected):
     assert rules.global_efficiency(adj) == pytest.approx(expected)
+    assert rules.global_efficiency_exact(adj) == rules.global_efficiency(adj)
 
 
 @pytest.mark.parametrize(
