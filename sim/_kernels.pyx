@@ -338,6 +338,23 @@ def efficiency(object adj):
         PyMem_Free(queue)
 
 
+def connected(object adj):
+    """True if the graph ``adj`` is in one piece (or empty): a breadth-first search from its first node
+    reaches every node."""
+    cdef _Graph g = _Graph(adj)
+    if g.n == 0:
+        return True
+    cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((g.n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((g.n + 1) * sizeof(Py_ssize_t))
+    try:
+        if dist == NULL or queue == NULL:
+            raise MemoryError()
+        return _search(g, 0, dist, queue, NULL) == g.n
+    finally:
+        PyMem_Free(dist)
+        PyMem_Free(queue)
+
+
 def betweenness(object adj):
     """Unnormalised betweenness by Brandes' algorithm, as :func:`sim.rules.betweenness_exact` gives
     it (the same additions in the same order), or None when a shortest-path count reaches 2**53, beyond

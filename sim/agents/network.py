@@ -136,9 +136,7 @@ class ScamNetwork(mesa.Agent):
 
     def connected(self) -> bool:
         """True if the member graph is in one piece (or empty)."""
-        if not self.adj:
-            return True
-        return len(rules._distances_from(self.adj, next(iter(self.adj)))) == len(self.adj)
+        return _kernels.connected(self.adj)
 
     def components(self) -> list[set[int]]:
         """Connected pieces of the member graph, largest first."""
@@ -259,10 +257,9 @@ class ScamNetwork(mesa.Agent):
         self.refresh_structure()
 
     def known_members(self) -> list[int]:
-        members = list(self.adj)
-        if not members:
-            return []
-        return [m for m, k in zip(members, self.model.members.known[members].tolist(), strict=True) if k]
+        """The members the task force knows, in the order of ``adj``."""
+        known = self.model.members.known
+        return [m for m in self.adj if known[m]]
 
     def reveal(self, count: int, rng: np.random.Generator, near_known: bool = True) -> int:
         """Reveal up to ``count`` unknown members, preferring neighbours of known ones (insulated bosses

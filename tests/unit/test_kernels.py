@@ -123,6 +123,13 @@ def test_efficiency_kernel_is_bit_identical_to_the_exact_version(adj):
     assert _kernels.efficiency(adj) == rules.global_efficiency_exact(adj)
 
 
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_connected_is_a_search_reaching_every_node(adj):
+    reached = len(rules._distances_from(adj, next(iter(adj)))) if adj else 0
+    assert _kernels.connected(adj) == (reached == len(adj))
+
+
 @pytest.mark.parametrize("n", [2, 3, 9, 30, 200, 1000])
 def test_efficiency_adds_as_pythons_sum_on_long_paths(n):
     """A path of n nodes: each node's sum has terms 1, 1/2, ... of very different sizes, where Python's
@@ -151,7 +158,7 @@ class _Lying(set):
 
 def test_a_graph_that_changes_under_the_kernel_is_refused_not_overrun():
     adj = {0: _Lying({1, 2}), 1: {0}, 2: {0}}
-    for kernel in (_kernels.level_sizes, _kernels.betweenness, _kernels.efficiency):
+    for kernel in (_kernels.level_sizes, _kernels.betweenness, _kernels.efficiency, _kernels.connected):
         with pytest.raises(ValueError, match="more than their len"):
             kernel(adj)
 
