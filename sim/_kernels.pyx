@@ -13,18 +13,15 @@ import numpy as np
 
 cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
 from libc.math cimport INFINITY, fabs, isfinite
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
 
+from sim._numpy_like cimport bitgen_of, check_mean, check_probability, numpy_sum, poisson_lam_max
+
 cnp.import_array()
-
-
-cdef inline bitgen_t* _bitgen(object rng) except NULL:
-    return <bitgen_t*> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator")
 
 
 def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
@@ -37,13 +34,12 @@ def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
         if counts[i] < 0:
             raise ValueError(f"binomial: counts must be >= 0, got {counts[i]}")
     for i in range(p.shape[0]):
-        if not 0.0 <= p[i] <= 1.0:  # also refuses NaN, on which numpy's routine would never return
-            raise ValueError(f"binomial: p must be in [0, 1], got {p[i]}")
+        check_probability(p[i], "binomial")
     out = np.zeros(n, dtype=np.int64)
     cdef int64_t[::1] o = out
     cdef binomial_t cache
     memset(&cache, 0, sizeof(binomial_t))
-    cdef bitgen_t* bitgen = _bitgen(rng)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
     with rng.bit_generator.lock:
         for i in range(n):
             o[i] = random_binomial(bitgen, p[i * step], counts[i], &cache)
@@ -51,19 +47,17 @@ def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
 
 
 #: numpy's largest Poisson mean (``Generator.poisson`` refuses larger ones: its sampler would overflow).
-POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
+POISSON_LAM_MAX = poisson_lam_max()
 
 
 def poisson(object rng, const double[::1] means):
     """``rng.poisson(means)`` (as int64); ``ValueError`` for a mean that is negative, NaN or too large."""
     cdef Py_ssize_t i, n = means.shape[0]
-    cdef double top = POISSON_LAM_MAX
     for i in range(n):
-        if not 0.0 <= means[i] <= top:  # numpy's routine would never return on a negative or NaN mean
-            raise ValueError(f"poisson: means must be in [0, {top:g}], got {means[i]}")
+        check_mean(means[i], "poisson")
     out = np.zeros(n, dtype=np.int64)
     cdef int64_t[::1] o = out
-    cdef bitgen_t* bitgen = _bitgen(rng)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
     with rng.bit_generator.lock:
         for i in range(n):
             o[i] = random_poisson(bitgen, means[i])
@@ -102,7 +96,7 @@ def pick(object rng, const double[::1] weights):
             c[i] = c[i - 1] + weights[i]
         if c[n - 1] <= 0:
             return None
-        bitgen = _bitgen(rng)
+        bitgen = bitgen_of(rng)
         with rng.bit_generator.lock:
             key = bitgen.next_double(bitgen.state) * c[n - 1]
         while low < high:
@@ -114,39 +108,6 @@ def pick(object rng, const double[::1] weights):
         return min(low, n - 1)
     finally:
         PyMem_Free(c)
-
-
-cdef double _pairwise(const double* a, Py_ssize_t n) noexcept:
-    """numpy's pairwise summation of a contiguous array (``DOUBLE_pairwise_sum``; see ``sim/_weekly.pyx``)."""
-    cdef Py_ssize_t i, n2
-    cdef double res, r[8]
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[i]
-        return res
-    if n <= 128:
-        for i in range(8):
-            r[i] = a[i]
-        i = 8
-        while i < n - (n % 8):
-            r[0] += a[i]
-            r[1] += a[i + 1]
-            r[2] += a[i + 2]
-            r[3] += a[i + 3]
-            r[4] += a[i + 4]
-            r[5] += a[i + 5]
-            r[6] += a[i + 6]
-            r[7] += a[i + 7]
-            i += 8
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            res += a[i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return _pairwise(a, n2) + _pairwise(a + n2, n - n2)
 
 
 def choice(object rng, const double[::1] weights):
@@ -164,7 +125,7 @@ def choice(object rng, const double[::1] weights):
     if c == NULL:
         raise MemoryError()
     try:
-        total = 0.0 + _pairwise(&weights[0], n) if n > 0 else 0.0
+        total = numpy_sum(&weights[0], n) if n > 0 else 0.0
         if not total > 0.0:
             raise ValueError("choice: no positive weight")
         c[0] = weights[0] / total
@@ -173,7 +134,7 @@ def choice(object rng, const double[::1] weights):
         key = c[n - 1]
         for i in range(n):
             c[i] = c[i] / key
-        bitgen = _bitgen(rng)
+        bitgen = bitgen_of(rng)
         with rng.bit_generator.lock:
             key = bitgen.next_double(bitgen.state)
         high = n

@@ -7,7 +7,7 @@ the last bit, and leaves the random generator in the same state (for NaN inputs:
 NaN, whose sign bit may differ, as it does between numpy's own loops). To that end it makes the same
 floating-point operations in the same order as numpy: element-wise arithmetic in the order the
 expression is written, ``np.minimum``/``np.maximum``/``clip`` with numpy's treatment of NaN and of equal
-arguments, ``bincount`` adding in slot order, ``sum`` as numpy's pairwise summation (:func:`_sum`), and
+arguments, ``bincount`` adding in slot order, ``sum`` as numpy's pairwise summation (``numpy_sum`` of ``sim/_numpy_like.pxd``), and
 the draws of an array made one element after another with numpy's own C samplers, as ``Generator`` makes
 them. ``tests/unit/test_weekly.py`` compares every function with its numpy form on random states
 (hypothesis), and ``tests/regression`` pins whole runs. The rules themselves (formulas, units,
@@ -26,25 +26,18 @@ import numpy as np
 
 cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport INFINITY, ceil, floor, rint
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
 
+from sim._numpy_like cimport bitgen_of, check_mean, check_probability, numpy_sum
+
 cnp.import_array()
 
-#: numpy's largest Poisson mean (``Generator.poisson`` refuses larger ones).
-cdef double POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
-#: numpy's block below which its pairwise summation adds with eight accumulators.
-cdef Py_ssize_t PW_BLOCKSIZE = 128
 #: What :func:`sim.rules.affordable` allows when an item costs nothing.
 cdef int64_t UNLIMITED = np.iinfo(np.int64).max // 2
-
-
-cdef inline bitgen_t* _bitgen(object rng) except NULL:
-    return <bitgen_t*> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator")
 
 
 # --- numpy's arithmetic ------------------------------------------------------------------------------
@@ -70,51 +63,11 @@ cdef inline double _clip(double x, double low, double high) noexcept nogil:
     return x
 
 
-cdef double _pairwise(const double* a, Py_ssize_t n, Py_ssize_t stride) noexcept nogil:
-    """numpy's pairwise summation (``DOUBLE_pairwise_sum`` in ``loops_utils.h.src``): a plain loop below 8
-    terms, eight accumulators up to 128, halves (cut at a multiple of 8) above."""
-    cdef Py_ssize_t i, n2
-    cdef double res, r0, r1, r2, r3, r4, r5, r6, r7
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[i * stride]
-        return res
-    if n <= PW_BLOCKSIZE:
-        r0, r1, r2, r3 = a[0], a[stride], a[2 * stride], a[3 * stride]
-        r4, r5, r6, r7 = a[4 * stride], a[5 * stride], a[6 * stride], a[7 * stride]
-        i = 8
-        while i < n - (n % 8):
-            r0 += a[i * stride]
-            r1 += a[(i + 1) * stride]
-            r2 += a[(i + 2) * stride]
-            r3 += a[(i + 3) * stride]
-            r4 += a[(i + 4) * stride]
-            r5 += a[(i + 5) * stride]
-            r6 += a[(i + 6) * stride]
-            r7 += a[(i + 7) * stride]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += a[i * stride]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return _pairwise(a, n2, stride) + _pairwise(a + n2 * stride, n - n2, stride)
-
-
-cdef inline double _sum(const double* a, Py_ssize_t n) noexcept nogil:
-    """``a.sum()`` of a contiguous float64 array, as numpy's reduction computes it: the identity 0.0 plus
-    the pairwise sum of all terms."""
-    return 0.0 + _pairwise(a, n, 1)
-
-
 def array_sum(const double[::1] a):
     """``a.sum()`` for a contiguous float64 array, computed as numpy computes it (for the tests)."""
     if a.shape[0] == 0:
         return 0.0
-    return _sum(&a[0], a.shape[0])
+    return numpy_sum(&a[0], a.shape[0])
 
 
 cdef class _Buffers:
@@ -171,18 +124,6 @@ cdef int _check_slots(str what, const int64_t[::1] slots, Py_ssize_t n) except -
     return 0
 
 
-cdef int _check_probability(double p, str what) except -1:
-    if not 0.0 <= p <= 1.0:  # numpy's sampler would never return on NaN
-        raise ValueError(f"{what}: probability must be in [0, 1], got {p}")
-    return 0
-
-
-cdef int _check_mean(double mean, str what) except -1:
-    if not 0.0 <= mean <= POISSON_LAM_MAX:  # numpy's sampler would never return on a negative or NaN mean
-        raise ValueError(f"{what}: Poisson mean must be in [0, {POISSON_LAM_MAX:g}], got {mean}")
-    return 0
-
-
 # --- 1. scam operations (ScamEnforcementModel.operate_scams) ----------------------------------------
 
 
@@ -219,7 +160,7 @@ def operate(
         rev[i] = losses[i] * keep
         revenue[i] = rev[i]
         dirty[i] = dirty[i] + rev[i]
-    return _sum(losses, n), _sum(rev, n)
+    return numpy_sum(losses, n), numpy_sum(rev, n)
 
 
 # --- 2. laundering (ScamEnforcementModel.launder) ----------------------------------------------------
@@ -287,9 +228,9 @@ def launder(
         if alive[i]:
             alive_incomes[k] = income[i]
             k += 1
-    alive_income, cost_total = _sum(alive_incomes, k), _sum(cost, n)
+    alive_income, cost_total = numpy_sum(alive_incomes, k), numpy_sum(cost, n)
     margin = (alive_income - cost_total) / alive_income if alive_income > 0 else 0.0
-    return _sum(clean, m), _sum(fees, m), margin
+    return numpy_sum(clean, m), numpy_sum(fees, m), margin
 
 
 # --- 3. recruitment (ScamEnforcementModel.recruit) ---------------------------------------------------
@@ -333,8 +274,8 @@ def recruit(
     cdef double* vacancies = buf.get(3, n)
     cdef double* rates = buf.get(4, n)
     cdef binomial_t cache
-    cdef bitgen_t* bitgen = _bitgen(rng)
-    _check_probability(staff_p, "recruit: staff replacement")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    check_probability(staff_p, "recruit: staff replacement")
     for j in range(rec_alive.shape[0]):
         supply[rec_net[j]] += reach[j] * <double> (rec_alive[j] and blocked[j] < week)
     for j in range(owner.shape[0]):
@@ -347,9 +288,9 @@ def recruit(
         s, d = _max(supply[i], 0.0), _max(d, 0.0)
         matched[i] = s * d / (s + d) if s + d > 0 else 0.0
         vacancies[i] = floor(d)
-        _check_mean(matched[i], "recruit: hiring")
+        check_mean(matched[i], "recruit: hiring")
         rates[i] = _min(_max(exit_rate + unpaid_exit_rate * (1.0 - solvency[i]), 0.0), 1.0)
-        _check_probability(rates[i], "recruit: worker exits")
+        check_probability(rates[i], "recruit: worker exits")
     new = np.empty(n, dtype=np.int64)
     cdef int64_t[::1] hired = new
     memset(&cache, 0, sizeof(binomial_t))
@@ -389,7 +330,7 @@ def recruiter_turnover(
     leaving = np.empty(r, dtype=np.int64)
     entering = np.empty(n, dtype=np.int64)
     cdef int64_t[::1] out = leaving, new = entering
-    cdef bitgen_t* bitgen = _bitgen(rng)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
     _check_lengths("recruiter_turnover", n, (capacity.shape[0],))
     _check_lengths("recruiter_turnover", r, (rec_net.shape[0],))
     _check_slots("recruiter_turnover", rec_net, n)
@@ -404,8 +345,7 @@ def recruiter_turnover(
                 have[rec_net[j]] += 1.0  # a count: exact in a double
     for i in range(n):
         means[i] = entry_rate * (_max(per_network * capacity[i] / workers_mean - have[i], 0.0) * <double> alive[i])
-        if not 0.0 <= means[i] <= POISSON_LAM_MAX:
-            raise ValueError(f"recruiter_turnover: Poisson mean must be in [0, {POISSON_LAM_MAX:g}], got {means[i]}")
+        check_mean(means[i], "recruiter_turnover")
     with rng.bit_generator.lock:
         for i in range(n):
             new[i] = random_poisson(bitgen, means[i])
@@ -444,12 +384,12 @@ def rebuild(
     cdef double* rates = buf.get(0, n)
     cdef double* owned = buf.get(1, n)
     cdef binomial_t cache
-    cdef bitgen_t* bitgen = _bitgen(rng)
-    _check_probability(p_shell, "rebuild: companies")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    check_probability(p_shell, "rebuild: companies")
     for i in range(n):
         rate = website_rate * (1.0 if has_it[i] else no_it_rebuild)
         rates[i] = _min(_max(rate, 0.0), 1.0)
-        _check_probability(rates[i], "rebuild: websites")
+        check_probability(rates[i], "rebuild: websites")
     for s in range(owner.shape[0]):
         if sh_alive[s]:
             owned[owner[s]] += 1.0  # a count: exact in a double
@@ -496,15 +436,15 @@ def vacancy_draws(
     for r in (manager, first_facilitator, last_facilitator, associate):
         if not 0 <= r < n_roles:
             raise ValueError(f"vacancy_draws: role {r} is not one of 0..{n_roles - 1}")
-    _check_probability(p_m, "vacancy_draws: managers")
-    _check_probability(p_f, "vacancy_draws: facilitators")
+    check_probability(p_m, "vacancy_draws: managers")
+    check_probability(p_f, "vacancy_draws: facilitators")
     cdef int64_t* counts = <int64_t*> PyMem_Malloc((n * n_roles + 1) * sizeof(int64_t))
     if counts == NULL:
         raise MemoryError()
     managers, facilitators, associates = (np.empty(n, dtype=np.int64) for _ in range(3))
     cdef int64_t[::1] new_m = managers, new_f = facilitators, new_a = associates
     cdef binomial_t cache
-    cdef bitgen_t* bitgen = _bitgen(rng)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
     memset(&cache, 0, sizeof(binomial_t))
     try:
         memset(counts, 0, (n * n_roles + 1) * sizeof(int64_t))
@@ -559,7 +499,7 @@ def security_and_moves(
     abroad = np.empty(n, dtype=np.bool_)
     cdef int64_t[::1] out = movers
     cdef cnp.npy_bool[::1] out_abroad = abroad
-    cdef bitgen_t* bitgen = _bitgen(rng)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
     try:
         for i in range(n):
             sec = security[i]
@@ -588,7 +528,7 @@ def forget(object rng, members, double decay):
     cdef cnp.npy_bool[::1] known = members.known
     cdef Py_ssize_t j
     cdef double u
-    cdef bitgen_t* bitgen = _bitgen(rng)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
     with rng.bit_generator.lock:
         for j in range(known.shape[0]):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not

@@ -1,7 +1,9 @@
 """The model's mechanisms as pure functions: arrays or scalars (and an explicit ``rng``) in, values out.
 
 Money is in US dollars, time in weeks. Each function states the formula and where it comes from;
-``tests/unit/test_rules.py`` checks each against a value computed by hand.
+``tests/unit/test_rules.py`` checks each against a value computed by hand. The model's weekly phases
+compute the array rules in compiled form (``sim/_weekly.pyx``), which ``tests/unit/test_weekly.py``
+checks bit for bit against compositions of these functions.
 """
 
 from collections import deque
