@@ -9,7 +9,7 @@ two timings taken in this script, so that the load of a shared machine affects b
    trivial update through ``AgentSet.shuffle_do``; target: ours >= plain;
 3. scaling: the run at 1x, 4x and 16x the default world; the log-log slope of time vs scale <= 1.05;
 4. sweep efficiency: a sweep of 200 runs on 2 local workers (and on a Dask LocalCluster of 2), against
-   200 x the single-run time / 2; target >= 0.9;
+   200 x the single-run time / 2, each engine twice, in turns (local, Dask, Dask, local); target >= 0.9;
 5. analyst latency: one update of the policy explorer (:mod:`sim.explorer`); target <= 1 s;
 6. memory: peak RSS of one default run, and per worker over a long sweep, whose growth per run should be
    nil (flat in the number of runs);
@@ -279,21 +279,35 @@ def side_by_side(params: Params, seed: int, repeats: int = 3) -> float:
 
 def bench_sweeps(setting: Setting, tmp: Path) -> dict[str, Any]:
     """Benchmark 4: parallel efficiency of a sweep on a local pool and on a Dask LocalCluster, next to the
-    machine's own ceiling (:func:`side_by_side`)."""
+    machine's own ceiling (:func:`side_by_side`).
+
+    Each engine runs the whole sweep twice, in the order local, Dask, Dask, local, so that a steady drift
+    of the machine's speed weighs on both engines alike; each sweep is compared with the single-run time
+    measured right before and right after it. An engine's efficiency is the mean of its two sweeps'."""
     spec = sweep_spec(setting.sweep_runs, setting.sweep_weeks)
     ceiling = side_by_side(spec.base, 1)
-    before = single_run_seconds(spec)
-    local = sweep_seconds(spec, tmp / "local", workers=WORKERS)
-    dask = sweep_seconds(spec, tmp / "dask", dask_local=WORKERS)
-    single = (before + single_run_seconds(spec)) / 2  # before and after: the machine's load drifts
-    ideal = spec.replications * single / WORKERS
-    return {
-        "runs": spec.replications, "weeks": spec.base.weeks, "workers": WORKERS, "single_run_seconds": single,
-        "local_seconds": local, "local_efficiency": ideal / local,
-        "local_busy": busy_fraction(tmp / "local", local),
-        "dask_seconds": dask, "dask_efficiency": ideal / dask, "dask_busy": busy_fraction(tmp / "dask", dask),
+    engines = {"local": {"workers": WORKERS}, "dask": {"dask_local": WORKERS}}
+    singles = [single_run_seconds(spec)]
+    sweeps: dict[str, list[dict[str, float]]] = {key: [] for key in engines}
+    for turn, key in enumerate(("local", "dask", "dask", "local")):
+        out = tmp / f"{key}-{turn}"
+        seconds = sweep_seconds(spec, out, **engines[key])
+        singles.append(single_run_seconds(spec))
+        single = (singles[-2] + singles[-1]) / 2  # the single-run time around this sweep
+        sweeps[key].append({
+            "seconds": seconds, "efficiency": spec.replications * single / WORKERS / seconds,
+            "busy": busy_fraction(out, seconds),
+        })  # fmt: skip
+    result: dict[str, Any] = {
+        "runs": spec.replications, "weeks": spec.base.weeks, "workers": WORKERS,
+        "single_run_seconds": statistics.fmean(singles), "order": "local, dask, dask, local",
         "side_by_side": ceiling,
     }  # fmt: skip
+    for key, measured in sweeps.items():
+        for field in ("seconds", "efficiency", "busy"):
+            result[f"{key}_{field}"] = statistics.fmean(m[field] for m in measured)
+        result[f"{key}_efficiencies"] = [m["efficiency"] for m in measured]
+    return result
 
 
 # -- 5. analyst latency ---------------------------------------------------------------------------------
@@ -443,8 +457,11 @@ def _sweep_rows(sw: dict[str, Any]) -> list[Row]:
     rows = []
     for key, label in (("local", "local pool"), ("dask", "Dask LocalCluster")):
         efficiency, busy = sw[f"{key}_efficiency"], sw[f"{key}_busy"]
+        each = sw.get(f"{key}_efficiencies")  # results written before the sweeps were run in turns lack it
+        turns = f"{' and '.join(f'{e:.2f}' for e in each)} in turns; " if each else ""
         measured = (
-            f"{efficiency:.2f} ({sw['runs']} runs in {sw[f'{key}_seconds']:.1f} s; workers busy {busy:.0%})"
+            f"{efficiency:.2f} ({turns}{sw['runs']} runs in {sw[f'{key}_seconds']:.1f} s; "
+            f"workers busy {busy:.0%})"
         )
         rows.append(
             (f"4 sweep efficiency, {label} x{WORKERS}", measured, ">= 0.9", _verdict(efficiency >= 0.9))

@@ -1,7 +1,9 @@
 """The benchmark suite's own code: phase timing, the table and the docs it writes (not the timings)."""
 
 import argparse
+import dataclasses
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -42,6 +44,7 @@ def results(quick: bool = True) -> dict:
         "sweeps": {
             "runs": 200,
             "local_efficiency": 0.93,
+            "local_efficiencies": [0.91, 0.95],
             "local_seconds": 80.0,
             "local_busy": 0.95,
             "dask_efficiency": 0.85,
@@ -79,9 +82,22 @@ def test_table_verdicts_follow_the_targets():
     assert rows["4 sweep efficiency, local pool x2"][3] == "ok"
     assert rows["5 analyst: explorer update"][3] == "MISSED"
     assert rows["4 machine: 2 runs at once / 1 alone"][1].startswith("0.95")
+    assert rows["4 sweep efficiency, local pool x2"][1].startswith("0.93 (0.91 and 0.95 in turns; 200 runs")
+    assert rows["4 sweep efficiency, Dask LocalCluster x2"][1].startswith("0.85 (200 runs")  # older results
     older = results()
     del older["sweeps"]["side_by_side"]  # a results file from before the measurement still makes a table
     assert not any(row[0].startswith("4 machine") for row in run_all.table_rows(older))
+
+
+def test_sweeps_run_in_turns_and_average_each_engine(tmp_path):
+    setting = dataclasses.replace(run_all.Setting.of(True), sweep_runs=4, sweep_weeks=4)
+    sw = run_all.bench_sweeps(setting, tmp_path)
+    assert sw["order"] == "local, dask, dask, local"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dask-1", "dask-2", "local-0", "local-3"]
+    for key in ("local", "dask"):
+        assert len(sw[f"{key}_efficiencies"]) == 2
+        assert sw[f"{key}_efficiency"] == pytest.approx(statistics.fmean(sw[f"{key}_efficiencies"]))
+        assert sw[f"{key}_seconds"] > 0 and 0 < sw[f"{key}_busy"] <= 1
 
 
 def test_side_by_side_is_a_share_of_one_run_alone():
