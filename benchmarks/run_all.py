@@ -252,8 +252,12 @@ def sweep_seconds(spec: Any, out: Path, **executor: Any) -> float:
     start = time.perf_counter()
     result = run_sweep(spec, out, progress=False, **executor)
     seconds = time.perf_counter() - start
-    if result.runs_failed:
-        raise SystemExit(f"benchmark sweep: {result.runs_failed} runs failed; see {out}")
+    if result.runs_failed:  # the folder is temporary: say what went wrong before it is removed
+        from sim.sweep import load
+
+        first = load(out).failures["error"].iloc[0]
+        failed = f"{result.runs_failed} runs failed in {out.name}"
+        raise SystemExit(f"benchmark sweep: {failed}; the first: {first}")
     return seconds
 
 

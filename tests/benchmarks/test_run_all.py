@@ -100,6 +100,15 @@ def test_sweeps_run_in_turns_and_average_each_engine(tmp_path):
         assert sw[f"{key}_seconds"] > 0 and 0 < sw[f"{key}_busy"] <= 1
 
 
+def test_a_failed_benchmark_sweep_says_why(tmp_path):
+    def broken(params, seed, weeks=None):
+        raise RuntimeError("no such kernel")
+
+    spec = run_all.sweep_spec(2, 4)
+    with pytest.raises(SystemExit, match="2 runs failed in x; the first: .*no such kernel"):
+        run_all.sweep_seconds(spec, tmp_path / "x", workers=1, run_fn=broken)
+
+
 def test_side_by_side_is_a_share_of_one_run_alone():
     share = run_all.side_by_side(make_small(), 1, repeats=1)
     assert 0 < share < 2
