@@ -355,3 +355,80 @@ def betweenness(object adj):
         PyMem_Free(sigma)
         PyMem_Free(delta)
         PyMem_Free(score)
+
+
+# --- a network's members -----------------------------------------------------------------------------
+# A member graph maps member slots (rows of ``model.members``) to their neighbours; these read the
+# members' columns for the graph's keys, in the graph's order, without numpy's per-call cost.
+
+cdef inline Py_ssize_t _slot(object member, Py_ssize_t rows) except -1:
+    cdef Py_ssize_t m = member
+    if m < 0 or m >= rows:
+        raise IndexError(f"member {m} is not a row of the members' table ({rows} rows)")
+    return m
+
+
+def roles_in(object adj, const int64_t[::1] role):
+    """``[role[m] for m in adj]`` as Python ints: each member's role, in the graph's order."""
+    cdef Py_ssize_t rows = role.shape[0]
+    return [role[_slot(m, rows)] for m in adj]
+
+
+def known_in(object adj, const cnp.npy_bool[::1] known):
+    """``[m for m in adj if known[m]]``: the members flagged in ``known``, in the graph's order."""
+    cdef Py_ssize_t rows = known.shape[0]
+    return [m for m in adj if known[_slot(m, rows)]]
+
+
+def kingpin(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, int64_t boss,
+            int64_t manager, int64_t associate):
+    """The highest-ranking known member: ``min(known, key=lambda m: (rank, m))`` with rank 0 for the
+    boss, 1 for a manager, 3 for an associate and 2 for any other role. ValueError if nobody is known
+    (as ``min`` of nothing)."""
+    cdef Py_ssize_t rows = role.shape[0], m, best = -1
+    cdef int64_t r, rank, best_rank = 0
+    if known.shape[0] != rows:
+        raise ValueError(f"kingpin: {known.shape[0]} known flags for {rows} roles")
+    for member in adj:
+        m = _slot(member, rows)
+        if not known[m]:
+            continue
+        r = role[m]
+        rank = 0 if r == boss else 1 if r == manager else 3 if r == associate else 2
+        if best < 0 or rank < best_rank or (rank == best_rank and m < best):
+            best, best_rank = m, rank
+    if best < 0:
+        raise ValueError("kingpin: no member of the graph is known")
+    return best
+
+
+def brokers(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, int64_t boss,
+            tuple skills):
+    """The known members the broker rule ranks first, in the graph's order: among the known members
+    other than the boss (all known members if that leaves none), those with the best standing, where
+    holding one of ``skills`` stands above not, and being its only holder in the graph above that."""
+    cdef Py_ssize_t rows = role.shape[0], m, k, count = 0
+    cdef int64_t r
+    cdef int standing, best = -1
+    if known.shape[0] != rows:
+        raise ValueError(f"brokers: {known.shape[0]} known flags for {rows} roles")
+    holders = {}
+    for member in adj:
+        r = role[_slot(member, rows)]
+        holders[r] = holders.get(r, 0) + 1
+    candidates = [m for m in adj if known[m]]  # every key was checked to be a row above
+    others = [m for m in candidates if role[m] != boss]
+    if others:
+        candidates = others
+    tied = []
+    for member in candidates:
+        r = role[<Py_ssize_t> member]
+        standing = 0
+        if r in skills:
+            standing = 2 if holders[r] == 1 else 1
+        if standing > best:
+            best = standing
+            tied = [member]
+        elif standing == best:
+            tied.append(member)
+    return tied

@@ -7,7 +7,6 @@ facilitators), :func:`cooperation`; :func:`investigation` feeds both. Training i
 :func:`sim.rules.success_probability` with the intelligence, skill and target security at hand.
 """
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -137,28 +136,18 @@ def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
     if i is None:
         return None
     network = model.network_at[i]
-    known = network.known_members()
+    members = model.members
     if rule == "kingpin":
-        rank = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}
-        member = min(known, key=lambda m: (rank.get(network.role(m), 2), m))
+        member = _kernels.kingpin(network.adj, members.role, members.known, BOSS, MANAGER, ASSOCIATE)
     elif rule == "broker":
-        role_of = network.role_of()
-        brokers = [m for m in known if role_of[m] != BOSS] or known
-        holders = Counter(role_of.values())
-
-        def standing(m: int) -> tuple[bool, bool]:
-            role = role_of[m]
-            return role in FACILITATOR_ROLES, role in FACILITATOR_ROLES and holders[role] == 1
-
-        ranked = {m: standing(m) for m in brokers}
-        best = max(ranked.values())
-        tied = [m for m, place in ranked.items() if place == best]
+        tied = _kernels.brokers(network.adj, members.role, members.known, BOSS, FACILITATOR_ROLES)
         if len(tied) == 1:  # brokerage only breaks ties, and computing it is the costly part
             member = tied[0]
         else:
             bc = network.betweenness()
             member = max(tied, key=lambda m: (bc[m], -m))
     else:
+        known = network.known_members()
         member = known[int(rng.integers(len(known)))]
     return network, member
 

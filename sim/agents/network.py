@@ -163,7 +163,7 @@ class ScamNetwork(mesa.Agent):
 
     def roles(self) -> list[int]:
         """The role of each member, in the order of ``adj``."""
-        return self.model.members.role[list(self.adj)].tolist() if self.adj else []
+        return _kernels.roles_in(self.adj, self.model.members.role)
 
     def role_of(self) -> dict[int, int]:
         """Member -> role, in the order of ``adj`` (one indexing call for the whole graph)."""
@@ -258,8 +258,7 @@ class ScamNetwork(mesa.Agent):
 
     def known_members(self) -> list[int]:
         """The members the task force knows, in the order of ``adj``."""
-        known = self.model.members.known
-        return [m for m in self.adj if known[m]]
+        return _kernels.known_in(self.adj, self.model.members.known)
 
     def reveal(self, count: int, rng: np.random.Generator, near_known: bool = True) -> int:
         """Reveal up to ``count`` unknown members, preferring neighbours of known ones (insulated bosses

@@ -2,6 +2,7 @@
 numbers, and the random generator left in the same state, so a run is the same with or without them."""
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -258,3 +259,79 @@ def test_choice_refuses_weights_without_a_distribution(weights):
     with pytest.raises(ValueError, match="choice"):
         _kernels.choice(rng, np.array(weights, dtype=np.float64))
     assert rng.bit_generator.state == state
+
+
+# --- a network's members: the kernels against the Python forms they replaced (verbatim) -----------------
+BOSS, MANAGER, ASSOCIATE, SKILLS = 0, 1, 5, (2, 3, 4)
+
+
+@st.composite
+def member_graphs(draw):
+    """A member graph over rows of a 40-row members' table, with each row's role (0-5, and 6 for a role
+    no rule names) and known flag."""
+    adj = draw(graphs())
+    slots = draw(st.lists(st.integers(0, 39), unique=True, min_size=len(adj), max_size=len(adj)))
+    renamed = dict(zip(adj, slots, strict=True))
+    members = {renamed[v]: {renamed[w] for w in adj[v]} for v in adj}
+    role = np.array(draw(st.lists(st.integers(0, 6), min_size=40, max_size=40)), dtype=np.int64)
+    known = np.array(draw(st.lists(st.booleans(), min_size=40, max_size=40)), dtype=np.bool_)
+    return members, role, known
+
+
+def _kingpin_reference(adj, role, known):
+    known_members = [m for m in adj if known[m]]
+    rank = {BOSS: 0, MANAGER: 1, ASSOCIATE: 3}
+    return min(known_members, key=lambda m: (rank.get(int(role[m]), 2), m))
+
+
+def _brokers_reference(adj, role, known):
+    role_of = dict(zip(adj, role[list(adj)].tolist() if adj else [], strict=True))
+    known_members = [m for m in adj if known[m]]
+    brokers = [m for m in known_members if role_of[m] != BOSS] or known_members
+    holders = Counter(role_of.values())
+
+    def standing(m):
+        r = role_of[m]
+        return r in SKILLS, r in SKILLS and holders[r] == 1
+
+    ranked = {m: standing(m) for m in brokers}
+    best = max(ranked.values())
+    return [m for m, place in ranked.items() if place == best]
+
+
+@given(member_graphs())
+@settings(max_examples=300, deadline=None)
+def test_member_kernels_give_what_the_python_forms_gave(graph):
+    adj, role, known = graph
+    assert _kernels.roles_in(adj, role) == (role[list(adj)].tolist() if adj else [])
+    assert _kernels.known_in(adj, known) == [m for m in adj if known[m]]
+    if any(known[m] for m in adj):
+        expected = _kingpin_reference(adj, role, known)
+        assert _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE) == expected
+        assert _kernels.brokers(adj, role, known, BOSS, SKILLS) == _brokers_reference(adj, role, known)
+    else:
+        with pytest.raises(ValueError, match="no member of the graph is known"):
+            _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE)
+        assert _kernels.brokers(adj, role, known, BOSS, SKILLS) == []
+
+
+@pytest.mark.parametrize("bad", [40, -1, 10**6])
+def test_member_kernels_refuse_a_member_outside_the_table(bad):
+    adj = {3: {bad}, bad: {3}}
+    role, known = np.zeros(40, dtype=np.int64), np.ones(40, dtype=np.bool_)
+    for call in (
+        lambda: _kernels.roles_in(adj, role),
+        lambda: _kernels.known_in(adj, known),
+        lambda: _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE),
+        lambda: _kernels.brokers(adj, role, known, BOSS, SKILLS),
+    ):
+        with pytest.raises(IndexError, match=f"member {bad} is not a row of the members' table"):
+            call()
+
+
+def test_member_kernels_refuse_columns_of_different_lengths():
+    adj = {1: set()}
+    with pytest.raises(ValueError, match="3 known flags for 40 roles"):
+        _kernels.kingpin(adj, np.zeros(40, dtype=np.int64), np.ones(3, dtype=np.bool_), 0, 1, 5)
+    with pytest.raises(ValueError, match="3 known flags for 40 roles"):
+        _kernels.brokers(adj, np.zeros(40, dtype=np.int64), np.ones(3, dtype=np.bool_), 0, (2, 3, 4))
