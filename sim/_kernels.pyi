@@ -33,3 +33,14 @@ def brokers(
     boss: int,
     skills: tuple[int, ...],
 ) -> list[int]: ...
+def reveal(
+    rng: np.random.Generator,
+    adj: Mapping[int, Set[int]],
+    role: NDArray[np.int64],
+    known: NDArray[np.bool_],
+    count: int,
+    near_known: bool,
+    visibility: float,
+    boss: int,
+    associate: int,
+) -> int: ...

@@ -12,7 +12,7 @@ arguments (about 10 microseconds a call), so the callers pass only valid ones.
 import numpy as np
 
 cimport numpy as cnp
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from libc.stdint cimport int64_t
 from libc.math cimport INFINITY, fabs, isfinite
 from libc.string cimport memset
@@ -115,17 +115,22 @@ def choice(object rng, const double[::1] weights):
     sum: the probabilities divided by numpy's sum, their running sum divided by its last value, one
     uniform draw and the first running sum above it, as ``Generator.choice`` computes them (without its
     checks of ``p``). ``ValueError`` for a weight that is negative or not finite, or no positive one."""
-    cdef Py_ssize_t n = weights.shape[0], i, low = 0, high, mid
+    return _choice_in(rng, &weights[0] if weights.shape[0] else NULL, weights.shape[0])
+
+
+cdef Py_ssize_t _choice_in(object rng, const double* weights, Py_ssize_t n) except -1:
+    """:func:`choice` over ``n`` weights at ``weights``."""
+    cdef Py_ssize_t i, low = 0, high, mid
     cdef double total, key
     cdef bitgen_t* bitgen
     for i in range(n):
         if not 0.0 <= weights[i] < INFINITY:
             raise ValueError(f"choice: weights must be finite and >= 0, got {weights[i]}")
-    cdef double* c = <double*> PyMem_Malloc(n * sizeof(double))
+    cdef double* c = <double*> PyMem_Malloc((n + 1) * sizeof(double))
     if c == NULL:
         raise MemoryError()
     try:
-        total = numpy_sum(&weights[0], n) if n > 0 else 0.0
+        total = numpy_sum(weights, n) if n > 0 else 0.0
         if not total > 0.0:
             raise ValueError("choice: no positive weight")
         c[0] = weights[0] / total
@@ -432,3 +437,107 @@ def brokers(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, 
         elif standing == best:
             tied.append(member)
     return tied
+
+
+def reveal(object rng, object adj, const int64_t[::1] role, cnp.npy_bool[::1] known, Py_ssize_t count,
+           bint near_known, double visibility, int64_t boss, int64_t associate):
+    """Reveal up to ``count`` unknown members of the member graph ``adj`` (setting their ``known`` flag) and
+    return how many were revealed: :meth:`sim.agents.network.ScamNetwork.reveal`'s draws.
+
+    Each reveal draws one member by :func:`choice`, with weight ``visibility`` for an associate and 1 for
+    any other role, from the pool: with ``near_known``, the unknown members tied to a known one (in
+    ascending order of their slots), if any; otherwise the unknown members in the graph's order, leaving
+    out the boss unless nobody else is left. The pool is drawn anew after each reveal.
+    """
+    cdef Py_ssize_t rows = role.shape[0], n = len(adj), edges = 0, k, j, m, w, chosen, size, pool_size
+    cdef Py_ssize_t frontier_size = 0, revealed = 0, turn
+    if known.shape[0] != rows:
+        raise ValueError(f"reveal: {known.shape[0]} known flags for {rows} roles")
+    if count <= 0 or n == 0:
+        return 0
+    for member in adj:
+        edges += len(adj[member])
+    size = max(n, edges) + 1
+    cdef Py_ssize_t* members = <Py_ssize_t*> PyMem_Malloc(size * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* frontier = <Py_ssize_t*> PyMem_Malloc(size * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* pool = <Py_ssize_t*> PyMem_Malloc(size * sizeof(Py_ssize_t))
+    cdef double* weights = <double*> PyMem_Malloc(size * sizeof(double))
+    cdef unsigned char* in_frontier = <unsigned char*> PyMem_Calloc(rows + 1, 1)
+    try:
+        if members == NULL or frontier == NULL or pool == NULL or weights == NULL or in_frontier == NULL:
+            raise MemoryError()
+        k = 0
+        for member in adj:
+            if k >= n:
+                raise ValueError("reveal: the member graph changed while it was read")
+            members[k] = _slot(member, rows)
+            k += 1
+        if k != n:
+            raise ValueError("reveal: the member graph changed while it was read")
+        for k in range(n):  # the frontier: unknown members tied to a known one
+            if known[members[k]]:
+                frontier_size = _add_to_frontier(adj[members[k]], known, rows, in_frontier, frontier,
+                                                 frontier_size, edges)
+        for turn in range(count):
+            pool_size = 0
+            if near_known and frontier_size:
+                for j in range(frontier_size):
+                    pool[j] = frontier[j]
+                pool_size = frontier_size
+            else:
+                for k in range(n):
+                    m = members[k]
+                    if not known[m] and role[m] != boss:
+                        pool[pool_size] = m
+                        pool_size += 1
+                if pool_size == 0:  # nobody but the boss is left unknown
+                    for k in range(n):
+                        if not known[members[k]]:
+                            pool[pool_size] = members[k]
+                            pool_size += 1
+            if pool_size == 0:
+                break
+            for j in range(pool_size):
+                weights[j] = visibility if role[pool[j]] == associate else 1.0
+            chosen = pool[_choice_in(rng, weights, pool_size)]
+            known[chosen] = True
+            if in_frontier[chosen]:
+                in_frontier[chosen] = 0
+                j = 0
+                while frontier[j] != chosen:
+                    j += 1
+                frontier_size -= 1
+                while j < frontier_size:
+                    frontier[j] = frontier[j + 1]
+                    j += 1
+            frontier_size = _add_to_frontier(adj[chosen], known, rows, in_frontier, frontier, frontier_size,
+                                             edges)
+            revealed += 1
+        return revealed
+    finally:
+        PyMem_Free(members)
+        PyMem_Free(frontier)
+        PyMem_Free(pool)
+        PyMem_Free(weights)
+        PyMem_Free(in_frontier)
+
+
+cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool[::1] known, Py_ssize_t rows,
+                                 unsigned char* in_frontier, Py_ssize_t* frontier, Py_ssize_t size,
+                                 Py_ssize_t capacity) except -1:
+    """Add the unknown ``neighbours`` not yet in the ``frontier`` (kept in ascending order); its new size."""
+    cdef Py_ssize_t w, j
+    for other in neighbours:
+        w = _slot(other, rows)
+        if known[w] or in_frontier[w]:
+            continue
+        if size >= capacity:  # a neighbour set longer than its len() was when counted
+            raise ValueError("reveal: the member graph changed while it was read")
+        in_frontier[w] = 1
+        j = size
+        while j > 0 and frontier[j - 1] > w:
+            frontier[j] = frontier[j - 1]
+            j -= 1
+        frontier[j] = w
+        size += 1
+    return size

@@ -265,28 +265,8 @@ class ScamNetwork(mesa.Agent):
         are found only through their contacts). Low-level associates are the visible face of a network
         and are ``police.associate_visibility`` times likelier to be the one revealed. Returns how
         many were revealed."""
-        if count <= 0 or not self.adj:
-            return 0
-        known = self.model.members.known
-        visibility = self.model.params.police.associate_visibility
-        members = list(self.adj)
-        role = self.role_of()
-        known_now = set(self.known_members())
-        frontier = {w for m in known_now for w in self.adj[m] if w not in known_now}  # unknown contacts
-        revealed = 0
-        for _ in range(count):
-            if near_known and frontier:
-                pool = sorted(frontier)
-            else:
-                pool = [m for m in members if m not in known_now]
-                pool = [m for m in pool if role[m] != BOSS] or pool
-            if not pool:
-                break
-            weights = np.array([visibility if role[m] == ASSOCIATE else 1.0 for m in pool])
-            chosen = pool[_kernels.choice(rng, weights)]  # rng.choice(len(pool), p=weights / weights.sum())
-            known[chosen] = True
-            known_now.add(chosen)
-            frontier.discard(chosen)
-            frontier.update(w for w in self.adj[chosen] if w not in known_now)
-            revealed += 1
-        return revealed
+        members = self.model.members
+        return _kernels.reveal(
+            rng, self.adj, members.role, members.known, count, near_known,
+            self.model.params.police.associate_visibility, BOSS, ASSOCIATE,
+        )  # fmt: skip

@@ -335,3 +335,60 @@ def test_member_kernels_refuse_columns_of_different_lengths():
         _kernels.kingpin(adj, np.zeros(40, dtype=np.int64), np.ones(3, dtype=np.bool_), 0, 1, 5)
     with pytest.raises(ValueError, match="3 known flags for 40 roles"):
         _kernels.brokers(adj, np.zeros(40, dtype=np.int64), np.ones(3, dtype=np.bool_), 0, (2, 3, 4))
+
+
+def _reveal_reference(adj, role_column, known, count, rng, near_known, visibility):
+    """ScamNetwork.reveal before it was compiled, verbatim but for the columns passed in and numpy's own
+    choice in place of _kernels.choice."""
+    if count <= 0 or not adj:
+        return 0
+    members = list(adj)
+    role = dict(zip(adj, role_column[list(adj)].tolist(), strict=True))
+    known_now = {m for m in adj if known[m]}
+    frontier = {w for m in known_now for w in adj[m] if w not in known_now}  # unknown contacts
+    revealed = 0
+    for _ in range(count):
+        if near_known and frontier:
+            pool = sorted(frontier)
+        else:
+            pool = [m for m in members if m not in known_now]
+            pool = [m for m in pool if role[m] != BOSS] or pool
+        if not pool:
+            break
+        weights = np.array([visibility if role[m] == ASSOCIATE else 1.0 for m in pool])
+        chosen = pool[int(rng.choice(len(pool), p=weights / weights.sum()))]
+        known[chosen] = True
+        known_now.add(chosen)
+        frontier.discard(chosen)
+        frontier.update(w for w in adj[chosen] if w not in known_now)
+        revealed += 1
+    return revealed
+
+
+@given(
+    member_graphs(),
+    st.integers(-1, 8),
+    st.booleans(),
+    st.sampled_from([1.0, 1.7, 3.0, 0.25, 1e-300]),
+    st.integers(0, 2**32),
+)
+@settings(max_examples=400, deadline=None)
+def test_reveal_draws_what_the_python_form_drew(graph, count, near_known, visibility, seed):
+    adj, role, known = graph
+    ours, numpys = _pair(seed)
+    known_ours, known_numpys = known.copy(), known.copy()
+    got = _kernels.reveal(ours, adj, role, known_ours, count, near_known, visibility, BOSS, ASSOCIATE)
+    assert got == _reveal_reference(adj, role, known_numpys, count, numpys, near_known, visibility)
+    assert known_ours.tobytes() == known_numpys.tobytes()
+    assert _same_state(ours, numpys)
+
+
+def test_reveal_refuses_what_it_cannot_draw_or_read():
+    adj = {1: {2}, 2: {1}}
+    role, known = np.full(40, ASSOCIATE, dtype=np.int64), np.zeros(40, dtype=np.bool_)
+    with pytest.raises(ValueError, match="no positive weight"):  # every candidate weighs zero
+        _kernels.reveal(np.random.default_rng(1), adj, role, known, 1, True, 0.0, BOSS, ASSOCIATE)
+    with pytest.raises(IndexError, match="member 40 is not a row"):
+        _kernels.reveal(np.random.default_rng(1), {1: {40}, 40: {1}}, role, known, 1, True, 1.0, 0, 5)
+    with pytest.raises(ValueError, match="3 known flags for 40 roles"):
+        _kernels.reveal(np.random.default_rng(1), adj, role, known[:3], 1, True, 1.0, BOSS, ASSOCIATE)
