@@ -18,13 +18,18 @@ from numpy.typing import NDArray
 #: Rows a buffer holds before its first growth.
 MIN_CAPACITY = 64
 
+#: Values that :meth:`Table.add` writes into a single new row as an item (the same value as a slice gets).
+_SCALARS = (int, float, bool)
+
 
 class Table:
     """Named numpy columns of equal length, grown by :meth:`add`."""
 
     def __init__(self, **columns: Any) -> None:
         self._columns = dict(columns)
+        self._names = frozenset(columns)
         self._size = 0
+        self._capacity = MIN_CAPACITY
         self._buffers = {name: np.zeros(MIN_CAPACITY, dtype=dtype) for name, dtype in columns.items()}
         self._views: dict[str, np.ndarray] = {}
         self._expose()
@@ -43,14 +48,17 @@ class Table:
 
     def add(self, n: int, **values: Any) -> NDArray[np.int64]:
         """Append ``n`` rows (columns not given start at zero) and return their slot numbers."""
-        unknown = set(values) - set(self._columns)
-        if unknown:
-            raise KeyError(f"unknown columns: {sorted(unknown)}")
+        if not values.keys() <= self._names:
+            raise KeyError(f"unknown columns: {sorted(set(values) - self._names)}")
         start, end = self._size, self._size + n
         self._reserve(end)
+        buffers = self._buffers
         try:
             for name, value in values.items():
-                self._buffers[name][start:end] = value
+                if n == 1 and type(value) in _SCALARS:  # one row of a Python number: an item, not a slice
+                    buffers[name][start] = value
+                else:
+                    buffers[name][start:end] = value
         except Exception:
             self._clear(start, end)
             raise
@@ -65,11 +73,12 @@ class Table:
 
     def _reserve(self, rows: int) -> None:
         """Take back replaced columns, then grow every buffer (doubling) to hold ``rows`` rows."""
+        attributes, views = self.__dict__, self._views
         for name, buffer in self._buffers.items():
-            column = getattr(self, name)
-            if column is not self._views[name]:
+            column = attributes[name]
+            if column is not views[name]:
                 buffer[: self._size] = column
-        capacity = len(next(iter(self._buffers.values())))
+        capacity = self._capacity
         if rows <= capacity:
             return
         while capacity < rows:
@@ -78,6 +87,7 @@ class Table:
             grown = np.zeros(capacity, dtype=buffer.dtype)
             grown[: self._size] = buffer[: self._size]
             self._buffers[name] = grown
+        self._capacity = capacity
         self._expose()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -90,7 +100,6 @@ class Table:
 
     def _expose(self) -> None:
         """Point every column attribute at the live rows of its buffer."""
+        attributes, views, size = self.__dict__, self._views, self._size
         for name, buffer in self._buffers.items():
-            view = buffer[: self._size]
-            self._views[name] = view
-            setattr(self, name, view)
+            attributes[name] = views[name] = buffer[:size]

@@ -40,6 +40,18 @@ def test_values_are_cast_to_the_column_dtype():
     np.testing.assert_array_equal(t.alive, [True, False])
 
 
+@pytest.mark.parametrize("value", [True, False, 0, 1, -7, 2**53 + 1, 2.5, -1.9, 1e300, 0.0, -0.0])
+def test_one_row_of_python_numbers_gets_what_a_slice_gets(value):
+    """``add(1, ...)`` writes a Python number into its row as an item; a one-row slice gets the same bytes."""
+    net = value if not isinstance(value, float) or abs(value) < 2**62 else 0  # an int64 holds it
+    t = table()
+    t.add(1, alive=value, net=net, cash=value)
+    expected = {"alive": np.zeros(1, np.bool_), "net": np.zeros(1, np.int64), "cash": np.zeros(1, np.float64)}
+    expected["alive"][0:1], expected["net"][0:1], expected["cash"][0:1] = value, net, value
+    for name, column in expected.items():
+        assert getattr(t, name).tobytes() == column.tobytes(), name
+
+
 def test_adding_nothing_changes_nothing():
     t = table()
     t.add(2, alive=True)
