@@ -586,3 +586,84 @@ def revenue_weights(nets, int64_t n_home_zones, bint home, const int64_t[::1] kn
         else:
             weights[i] = 0.0
     return out
+
+
+# --- the weights of the task force's other picks (sim.agents.actions, sim.agents.partner) --------------
+# Each is the numpy expression in its docstring, element by element in the same order of operations
+# (a bool counts as 1.0 or 0.0, as numpy casts it), so the weights and hence the picks are the same.
+
+
+def raid_weights(nets, int64_t n_home_zones):
+    """``workers * (1.0 - security) * (alive & (zone < n_home_zones))``: the compounds a raid can find."""
+    cdef const cnp.npy_bool[::1] alive = nets.alive
+    cdef const int64_t[::1] zone = nets.zone, workers = nets.workers
+    cdef const double[::1] security = nets.security
+    cdef Py_ssize_t i, n = alive.shape[0]
+    _check_lengths("raid_weights", n, (zone.shape[0], workers.shape[0], security.shape[0]))
+    out = np.empty(n, dtype=np.float64)
+    cdef double[::1] weights = out
+    for i in range(n):
+        weights[i] = <double> workers[i] * (1.0 - security[i]) * <double> (alive[i] and zone[i] < n_home_zones)
+    return out
+
+
+def sharing_weights(nets, int64_t n_home_zones):
+    """``alive * (revenue + 1.0) * np.where(zone < n_home_zones, 1.0, 3.0)``: where the partner's
+    intelligence points (networks abroad harm its nationals more)."""
+    cdef const cnp.npy_bool[::1] alive = nets.alive
+    cdef const int64_t[::1] zone = nets.zone
+    cdef const double[::1] revenue = nets.revenue
+    cdef Py_ssize_t i, n = alive.shape[0]
+    _check_lengths("sharing_weights", n, (zone.shape[0], revenue.shape[0]))
+    out = np.empty(n, dtype=np.float64)
+    cdef double[::1] weights = out
+    for i in range(n):
+        weights[i] = <double> alive[i] * (revenue[i] + 1.0) * (1.0 if zone[i] < n_home_zones else 3.0)
+    return out
+
+
+def recruiter_weights(recruiters, object week=None):
+    """``visibility * alive``, or with ``week``, ``visibility * (alive & (blocked_until < week))``: the
+    recruiters an operation can find (with ``week``, those whose ads are not already down)."""
+    cdef const cnp.npy_bool[::1] alive = recruiters.alive
+    cdef const double[::1] visibility = recruiters.visibility
+    cdef const int64_t[::1] blocked_until = recruiters.blocked_until
+    cdef Py_ssize_t j, n = alive.shape[0]
+    cdef bint blocking = week is not None
+    cdef int64_t now = week if blocking else 0
+    _check_lengths("recruiter_weights", n, (visibility.shape[0], blocked_until.shape[0]))
+    out = np.empty(n, dtype=np.float64)
+    cdef double[::1] weights = out
+    for j in range(n):
+        weights[j] = visibility[j] * <double> (alive[j] and (not blocking or blocked_until[j] < now))
+    return out
+
+
+def tracing_weights(shells, const double[::1] intel, double cold_factor):
+    """``alive * (cold_factor + known) * (0.2 + intel[net]) / opacity``: the companies a money trace
+    can follow (known ones and those of well-known networks first, deep layering last)."""
+    cdef const cnp.npy_bool[::1] alive = shells.alive, known = shells.known
+    cdef const int64_t[::1] owner = shells.net
+    cdef const double[::1] opacity = shells.opacity
+    cdef Py_ssize_t s, m = alive.shape[0]
+    _check_lengths("tracing_weights", m, (known.shape[0], owner.shape[0], opacity.shape[0]))
+    _check_slots("tracing_weights", owner, intel.shape[0])
+    out = np.empty(m, dtype=np.float64)
+    cdef double[::1] weights = out
+    for s in range(m):
+        weights[s] = <double> alive[s] * (cold_factor + <double> known[s]) * (0.2 + intel[owner[s]]) / opacity[s]
+    return out
+
+
+def offshore_weights(shells, const double[::1] intel):
+    """``alive * offshore * intel[net]``: the offshore companies legal assistance can freeze."""
+    cdef const cnp.npy_bool[::1] alive = shells.alive, offshore = shells.offshore
+    cdef const int64_t[::1] owner = shells.net
+    cdef Py_ssize_t s, m = alive.shape[0]
+    _check_lengths("offshore_weights", m, (offshore.shape[0], owner.shape[0]))
+    _check_slots("offshore_weights", owner, intel.shape[0])
+    out = np.empty(m, dtype=np.float64)
+    cdef double[::1] weights = out
+    for s in range(m):
+        weights[s] = <double> (alive[s] and offshore[s]) * intel[owner[s]]
+    return out

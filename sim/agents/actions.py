@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 
 def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
-    """Index drawn with probability proportional to ``weights`` (None if all are zero): one uniform draw
-    against their cumulative sum (:func:`sim._kernels.pick`)."""
-    return _kernels.pick(rng, np.ascontiguousarray(weights, dtype=np.float64))
+    """Index drawn with probability proportional to ``weights`` (float64, None if all are zero): one
+    uniform draw against their cumulative sum (:func:`sim._kernels.pick`)."""
+    return _kernels.pick(rng, weights)
 
 
 def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:
@@ -43,8 +43,7 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Raid the most visible compounds at home. A tip-off (leak) empties most of it first."""
     nets, p, rng = model.nets, model.params.police, model.rng
     for done in range(ops):
-        visible = nets.workers * (1.0 - nets.security) * (nets.alive & model.home_mask())
-        i = _pick(visible, rng)
+        i = _pick(_weekly.raid_weights(nets, model.params.world.n_home_zones), rng)
         if i is None:
             return done
         tipped = rng.random() < p.leak_prob
@@ -156,7 +155,7 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
     """Go after a recruiter found by its online footprint; an arrest needs the operation to succeed
     and a case, whose chance is the recruiter's visibility (what it left online)."""
     rec = model.recruiters
-    j = _pick(rec.visibility * rec.alive, model.rng)
+    j = _pick(_weekly.recruiter_weights(rec), model.rng)
     if j is None:
         return False
     if not _success(model, tf, float(rec.visibility[j]), 0.0) or model.rng.random() >= rec.visibility[j]:
@@ -221,7 +220,7 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
     sh, nets, rng, p = model.shells, model.nets, model.rng, model.params.police
     assistance = model.params.partner.mla_prob * model.partner.trust
     for done in range(ops):
-        s = _pick(sh.alive * (p.cold_trace_factor + sh.known) * (0.2 + model.intel[sh.net]) / sh.opacity, rng)
+        s = _pick(_weekly.tracing_weights(sh, model.intel, p.cold_trace_factor), rng)
         if s is None:
             return done
         owner = int(sh.net[s])
@@ -249,7 +248,7 @@ def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -
         model.awareness = min(model.awareness + p.awareness_gain * (1.0 - model.awareness), 1.0)
         if _arrest_recruiter(model, tf):
             continue
-        j = _pick(rec.visibility * (rec.alive & (rec.blocked_until < model.week)), model.rng)
+        j = _pick(_weekly.recruiter_weights(rec, model.week), model.rng)
         if j is not None:
             rec.blocked_until[j] = model.week + p.ad_takedown_weeks
     return ops

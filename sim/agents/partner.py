@@ -8,9 +8,8 @@ its trust. Trust grows with joint successes and falls with leaks and failed oper
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
-from sim import rules
+from sim import _weekly, rules
 from sim.agents import actions
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ class PartnerAgency(mesa.Agent):
         model, p = self.model, self.model.params.partner
         expected = p.sharing_rate * self.trust * p.attention * model.params.crime.foreign_victim_share
         for _ in range(int(model.rng.poisson(expected))):
-            weights = model.nets.alive * (model.nets.revenue + 1.0) * np.where(model.home_mask(), 1.0, 3.0)
+            weights = _weekly.sharing_weights(model.nets, model.params.world.n_home_zones)
             i = actions._pick(weights, model.rng)
             if i is None:
                 return
@@ -63,7 +62,7 @@ class PartnerAgency(mesa.Agent):
         model, sh = self.model, self.model.shells
         if model.rng.random() >= model.params.partner.mla_prob * self.trust:
             return
-        s = actions._pick(sh.alive * sh.offshore * model.intel[sh.net], model.rng)
+        s = actions._pick(_weekly.offshore_weights(sh, model.intel), model.rng)
         if s is not None:
             model.revoke_shell(s, seize=True)
             self.successes += 1

@@ -439,3 +439,41 @@ def test_revenue_weights(index, seed, home_zones, home, with_known):
     expected = np.where(mask, n.revenue + 1.0, 0.0)
     assert _same_values(_weekly.revenue_weights(b.nets, home_zones, home, known), expected)
     _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.integers(0, 4), st.sampled_from([0.0, 0.05, 0.2, 1.0]), st.booleans())
+def test_pick_weights(index, seed, home_zones, cold, blocking):
+    """The weights of the raid's, the partner's, the recruiter operations', the money trace's and legal
+    assistance's picks, as numpy computed them in sim/agents/actions.py and partner.py."""
+    a, b = _pair(index, seed)
+    n, rec, sh = a.nets, a.recruiters, a.shells
+    intel = np.random.default_rng(seed).choice([0.0, 1.0, 0.37, 1e-9, 0.5], len(n))
+    home = n.zone < home_zones
+    week = a.week if blocking else None
+    recruiters = (
+        rec.visibility * (rec.alive & (rec.blocked_until < week)) if blocking else rec.visibility * rec.alive
+    )
+    for got, expected in [
+        (_weekly.raid_weights(b.nets, home_zones), n.workers * (1.0 - n.security) * (n.alive & home)),
+        (_weekly.sharing_weights(b.nets, home_zones), n.alive * (n.revenue + 1.0) * np.where(home, 1.0, 3.0)),
+        (_weekly.recruiter_weights(b.recruiters, week), recruiters),
+        (
+            _weekly.tracing_weights(b.shells, intel, cold),
+            sh.alive * (cold + sh.known) * (0.2 + intel[sh.net]) / sh.opacity,
+        ),
+        (_weekly.offshore_weights(b.shells, intel), sh.alive * sh.offshore * intel[sh.net]),
+    ]:
+        assert got.dtype == np.float64 and _same_values(got, expected)
+    _assert_same(a, b)
+
+
+def test_pick_weights_refuse_companies_of_unknown_networks():
+    _, b = _pair(0, 7)
+    with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
+        _weekly.tracing_weights(b.shells, np.zeros(1), 0.2)
+    with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
+        _weekly.offshore_weights(b.shells, np.zeros(1))
+    b.recruiters.visibility = np.zeros(1)
+    with pytest.raises(ValueError, match="a column has 1 rows"):
+        _weekly.recruiter_weights(b.recruiters)
