@@ -19,7 +19,9 @@ from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
 
-from sim._numpy_like cimport bitgen_of, check_mean, check_probability, numpy_sum, poisson_lam_max
+from sim._numpy_like cimport (
+    bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum, poisson_lam_max,
+)
 
 cnp.import_array()
 
@@ -64,11 +66,6 @@ def poisson(object rng, const double[::1] means):
     return out
 
 
-cdef inline bint _before(double a, double b) noexcept:
-    """numpy's sort order for floats: ``a < b``, with NaN after every number."""
-    return a < b or (b != b and a == a)
-
-
 def pick(object rng, const double[::1] weights):
     """Index drawn with probability proportional to ``weights`` (all >= 0; NaN and inf allowed), or None
     if their total is not positive; ``ValueError`` for a negative weight.
@@ -77,37 +74,20 @@ def pick(object rng, const double[::1] weights):
     weights.cumsum()``: the running sum added in the same order, one uniform draw, and a binary search
     for the first sum above it (NaN ordered last, as numpy orders it). Weights of at least zero make the
     sums sorted, where that index is unique, so any correct search finds numpy's (for unsorted sums
-    numpy's answer would depend on how its search probes).
+    numpy's answer would depend on how its search probes). The work is
+    :func:`sim._numpy_like.cumulative_pick`'s.
     """
-    cdef Py_ssize_t n = weights.shape[0], i, low = 0, high = n, mid
-    for i in range(n):
-        if weights[i] < 0:
-            raise ValueError(f"pick: weights must be >= 0, got {weights[i]}")
+    cdef Py_ssize_t n = weights.shape[0], i
     if n == 0:
         return None
-    cdef double* c = <double*> PyMem_Malloc(n * sizeof(double))
-    cdef double key
-    cdef bitgen_t* bitgen
-    if c == NULL:
+    cdef double* sums = <double*> PyMem_Malloc(n * sizeof(double))
+    if sums == NULL:
         raise MemoryError()
     try:
-        c[0] = weights[0]
-        for i in range(1, n):
-            c[i] = c[i - 1] + weights[i]
-        if c[n - 1] <= 0:
-            return None
-        bitgen = bitgen_of(rng)
-        with rng.bit_generator.lock:
-            key = bitgen.next_double(bitgen.state) * c[n - 1]
-        while low < high:
-            mid = low + ((high - low) >> 1)
-            if _before(key, c[mid]):
-                high = mid
-            else:
-                low = mid + 1
-        return min(low, n - 1)
+        i = cumulative_pick(rng, &weights[0], n, sums)
+        return None if i < 0 else i
     finally:
-        PyMem_Free(c)
+        PyMem_Free(sums)
 
 
 def choice(object rng, const double[::1] weights):

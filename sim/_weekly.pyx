@@ -30,9 +30,9 @@ from libc.math cimport INFINITY, ceil, floor, rint
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
-from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
+from numpy.random.c_distributions cimport binomial_t, random_binomial, random_multinomial, random_poisson
 
-from sim._numpy_like cimport bitgen_of, check_mean, check_probability, numpy_sum
+from sim._numpy_like cimport bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum
 
 cnp.import_array()
 
@@ -667,3 +667,112 @@ def offshore_weights(shells, const double[::1] intel):
     for s in range(m):
         weights[s] = <double> (alive[s] and offshore[s]) * intel[owner[s]]
     return out
+
+
+# --- reactive actions whose draws do not depend on their own consequences (sim.agents.actions) ---------
+
+
+cdef double _kahan_sum(const double* a, Py_ssize_t n) noexcept nogil:
+    """numpy's ``kahan_sum`` (``_generator.pyx``'s check of multinomial probabilities): ``a[0]`` plus the
+    compensated sum of ``a[1:n]`` (``a[0]`` even for ``n`` = 0)."""
+    cdef double total = a[0], c = 0.0, y, t
+    cdef Py_ssize_t i
+    for i in range(1, n):
+        y = a[i] - c
+        t = total + y
+        c = (t - total) - y
+        total = t
+    return total
+
+
+def website_takedowns(object rng, nets, int64_t ops, double protection, int64_t n_home_zones):
+    """The week's ``ops`` website takedowns, drawn at once; returns how many websites came down, or -1
+    (drawing nothing) when no website can be found. In numpy::
+
+        weights = websites * (1.0 - protection * security) * (alive & (zone < n_home_zones))
+        total = weights.sum()                         # if total <= 0: nothing (-1)
+        hits = np.minimum(rng.multinomial(ops, weights / total), websites)
+        websites -= hits; pressure += 0.02 * hits     # returns hits.sum()
+
+    with numpy's checks of the probabilities (``ValueError`` before any draw) and its multinomial sampler
+    (``random_multinomial``) on the generator's bit generator."""
+    cdef const cnp.npy_bool[::1] alive = nets.alive
+    cdef const int64_t[::1] zone = nets.zone
+    cdef int64_t[::1] websites = nets.websites
+    cdef const double[::1] security = nets.security
+    cdef double[::1] pressure = nets.pressure
+    cdef Py_ssize_t i, n = alive.shape[0]
+    cdef double total
+    cdef int64_t hit, down = 0
+    _check_lengths("website_takedowns", n, (zone.shape[0], websites.shape[0], security.shape[0],
+                                             pressure.shape[0]))
+    if ops < 0:
+        raise ValueError(f"website_takedowns: n < 0, got {ops}")
+    cdef _Buffers buf = _Buffers(2)
+    cdef double* p = buf.get(0, n)
+    cdef int64_t* hits = <int64_t*> buf.get(1, n)  # zeroed, and an int64 is as wide as a double
+    for i in range(n):
+        p[i] = <double> websites[i] * (1.0 - protection * security[i]) * <double> (alive[i] and zone[i] < n_home_zones)
+    total = numpy_sum(p, n)
+    if total <= 0:
+        return -1
+    for i in range(n):
+        p[i] = p[i] / total
+        if not (p[i] >= 0.0 and p[i] <= 1.0):
+            raise ValueError("pvals < 0, pvals > 1 or pvals contains NaNs")
+    if n and _kahan_sum(p, n - 1) > 1.0 + 1e-12:
+        raise ValueError("sum(pvals[:-1]) > 1.0")
+    cdef binomial_t cache
+    memset(&cache, 0, sizeof(binomial_t))
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    if n:
+        with rng.bit_generator.lock:
+            random_multinomial(bitgen, ops, hits, p, n, &cache)
+    for i in range(n):
+        hit = hits[i] if hits[i] < websites[i] else websites[i]
+        websites[i] -= hit
+        pressure[i] = pressure[i] + 0.02 * <double> hit
+        down += hit
+    return down
+
+
+def licence_inspections(object rng, shells, nets, int64_t ops, double success_max, double protection):
+    """The week's ``ops`` licence inspections of domestic companies; returns ``(done, revoked)``: the
+    operations that found a company to inspect and the companies whose licence is to be revoked, in
+    order (the caller revokes them). In Python::
+
+        domestic = (alive & ~offshore).astype(float)
+        for done in range(ops):
+            s = pick(domestic)                        # none left: stop
+            prob = success_max * (1.0 - protection * nets.security[net[s]])
+            if rng.random() < prob * min(1.0, 2.0 / opacity[s]):
+                revoked.append(s); domestic[s] = 0.0
+
+    Revoking changes nothing these draws read, so they can be made before the revocations."""
+    cdef const cnp.npy_bool[::1] alive = shells.alive, offshore = shells.offshore
+    cdef const int64_t[::1] owner = shells.net
+    cdef const double[::1] opacity = shells.opacity
+    cdef const double[::1] security = nets.security
+    cdef Py_ssize_t s, m = alive.shape[0], done, picked
+    cdef double prob, share, u
+    _check_lengths("licence_inspections", m, (offshore.shape[0], owner.shape[0], opacity.shape[0]))
+    _check_slots("licence_inspections", owner, security.shape[0])
+    revoked = []
+    cdef _Buffers buf = _Buffers(2)
+    cdef double* domestic = buf.get(0, m)
+    cdef double* sums = buf.get(1, m)
+    for s in range(m):
+        domestic[s] = <double> (alive[s] and not offshore[s])
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    for done in range(ops):
+        picked = cumulative_pick(rng, domestic, m, sums) if m else -1
+        if picked < 0:
+            return done, revoked
+        prob = success_max * (1.0 - protection * security[owner[picked]])
+        share = 2.0 / opacity[picked]
+        with rng.bit_generator.lock:
+            u = bitgen.next_double(bitgen.state)
+        if u < prob * (share if share < 1.0 else 1.0):
+            revoked.append(picked)
+            domestic[picked] = 0.0
+    return ops, revoked

@@ -170,35 +170,32 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
 
 def website(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Suspend scam and gambling websites of networks at home, found in proportion to how many each
-    runs and how little it hides; all of the week's takedowns are drawn at once."""
-    nets, rng = model.nets, model.rng
-    protection = model.params.crime.security_protection
-    weights = nets.websites * (1.0 - protection * nets.security) * (nets.alive & model.home_mask())
-    total = weights.sum()
-    if total <= 0:
+    runs and how little it hides; all of the week's takedowns are drawn at once, as a multinomial
+    (:func:`sim._weekly.website_takedowns`). Each takedown adds 0.02 to its network's pressure."""
+    p = model.params
+    down = _weekly.website_takedowns(
+        model.rng, model.nets, ops, p.crime.security_protection, p.world.n_home_zones
+    )
+    if down < 0:
         return 0
-    hits = np.minimum(rng.multinomial(ops, weights / total), nets.websites)
-    nets.websites -= hits
-    model.events["websites_suspended"] += int(hits.sum())
-    nets.pressure += 0.02 * hits
+    model.events["websites_suspended"] += down
     return ops
 
 
 def licence(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
-    """Inspect domestic companies and revoke licences with irregularities (more layers hide them)."""
-    sh, rng, p = model.shells, model.rng, model.params
-    domestic = (sh.alive & ~sh.offshore).astype(float)  # inspectable companies; a revoked one drops out
-    for done in range(ops):
-        s = _pick(domestic, rng)
-        if s is None:
-            return done
-        owner = int(sh.net[s])
-        prob = p.police.success_max * (1.0 - p.crime.security_protection * model.nets.security[owner])
-        if rng.random() < prob * min(1.0, 2.0 / sh.opacity[s]):
-            model.revoke_shell(s, seize=False)
-            domestic[s] = 0.0
-            model.add_pressure(owner, 0.1)
-    return ops
+    """Inspect domestic companies and revoke licences with irregularities (more layers hide them): each
+    operation picks a company not yet revoked and succeeds with the task force's odds against its
+    owner's security and its layering (:func:`sim._weekly.licence_inspections` draws them all, since
+    revoking changes nothing the draws read); each revocation adds 0.1 to the owner's pressure."""
+    p = model.params
+    done, revoked = _weekly.licence_inspections(
+        model.rng, model.shells, model.nets, ops, p.police.success_max, p.crime.security_protection
+    )
+    for s in revoked:
+        owner = int(model.shells.net[s])
+        model.revoke_shell(s, seize=False)
+        model.add_pressure(owner, 0.1)
+    return done
 
 
 def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:

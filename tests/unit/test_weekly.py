@@ -477,3 +477,77 @@ def test_pick_weights_refuse_companies_of_unknown_networks():
     b.recruiters.visibility = np.zeros(1)
     with pytest.raises(ValueError, match="a column has 1 rows"):
         _weekly.recruiter_weights(b.recruiters)
+
+
+def website_numpy(t, ops, protection, home_zones):
+    """actions.website before it was compiled (the event count returned instead of added)."""
+    nets, rng = t.nets, t.rng
+    weights = nets.websites * (1.0 - protection * nets.security) * (nets.alive & (nets.zone < home_zones))
+    total = weights.sum()
+    if total <= 0:
+        return -1
+    hits = np.minimum(rng.multinomial(ops, weights / total), nets.websites)
+    nets.websites -= hits
+    nets.pressure += 0.02 * hits
+    return int(hits.sum())
+
+
+def _pick_numpy(weights, rng):
+    """The task force's pick as numpy computes it (sim._kernels.pick's reference)."""
+    if len(weights) == 0:
+        return None
+    c = weights.cumsum()
+    if c[-1] <= 0:
+        return None
+    return min(int(c.searchsorted(rng.random() * c[-1], side="right")), len(weights) - 1)
+
+
+def licence_numpy(t, ops, success_max, protection):
+    """actions.licence's draws before they were compiled (revocations listed, not made)."""
+    sh, rng = t.shells, t.rng
+    domestic = (sh.alive & ~sh.offshore).astype(float)
+    revoked = []
+    for done in range(ops):
+        s = _pick_numpy(domestic, rng)
+        if s is None:
+            return done, revoked
+        owner = int(sh.net[s])
+        prob = success_max * (1.0 - protection * t.nets.security[owner])
+        if rng.random() < prob * min(1.0, 2.0 / sh.opacity[s]):
+            revoked.append(s)
+            domestic[s] = 0.0
+    return ops, revoked
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.sampled_from([0, 1, 7, 40, 5000]), shares, st.integers(0, 4))
+def test_website_takedowns(index, seed, ops, protection, home_zones):
+    a, b = _pair(index, seed)
+    expected = website_numpy(a, ops, protection, home_zones)
+    assert _weekly.website_takedowns(b.rng, b.nets, ops, protection, home_zones) == expected
+    _assert_same(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.sampled_from([0, 1, 7, 40, 2000]), shares, shares)
+def test_licence_inspections(index, seed, ops, success_max, protection):
+    a, b = _pair(index, seed)
+    mask = np.random.default_rng(seed).random(len(a.shells)) < 0.3
+    for t in (a, b):
+        t.shells.opacity[mask] = np.random.default_rng(seed).choice([0.5, 1.0, 2.0, 7.0], int(mask.sum()))
+    expected = licence_numpy(a, ops, success_max, protection)
+    assert _weekly.licence_inspections(b.rng, b.shells, b.nets, ops, success_max, protection) == expected
+    _assert_same(a, b)
+
+
+def test_website_takedowns_refuse_what_numpy_refuses_before_drawing():
+    a, b = _pair(0, 3)
+    for t in (a, b):  # with a protection of 3, secure networks weigh less than nothing
+        t.nets.alive[:], t.nets.zone[:], t.nets.security[:] = True, 0, 1.0
+        t.nets.websites[1], t.nets.security[1] = 10**7, 0.0  # the total stays positive
+    message = r"pvals < 0, pvals > 1 or pvals contains NaNs"
+    with pytest.raises(ValueError, match=message):
+        website_numpy(a, 5, 3.0, 4)
+    with pytest.raises(ValueError, match=message):
+        _weekly.website_takedowns(b.rng, b.nets, 5, 3.0, 4)
+    _assert_same(a, b)
