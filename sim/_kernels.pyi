@@ -44,3 +44,6 @@ def reveal(
     boss: int,
     associate: int,
 ) -> int: ...
+def boss_and_managers(
+    adj: Mapping[int, Set[int]], role: NDArray[np.int64], boss: int, manager: int
+) -> tuple[int | None, list[int]]: ...

@@ -521,3 +521,19 @@ cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool[::1] know
         frontier[j] = w
         size += 1
     return size
+
+
+def boss_and_managers(object adj, const int64_t[::1] role, int64_t boss, int64_t manager):
+    """``(first member with role boss or None, [members with role manager])``, in the graph's order."""
+    cdef Py_ssize_t rows = role.shape[0]
+    cdef int64_t r
+    first = None
+    managers = []
+    for member in adj:
+        r = role[_slot(member, rows)]
+        if r == boss:
+            if first is None:
+                first = member
+        elif r == manager:
+            managers.append(member)
+    return first, managers

@@ -228,8 +228,8 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
             for sibling in np.flatnonzero(sh.alive & sh.known & (sh.net == owner)):
                 model.revoke_shell(int(sibling), seize=True)
             network = model.network_at[owner]
-            for m in network.adj:
-                if network.role(m) == FACILITATOR_ROLES[0]:
+            for m, role in zip(network.adj, network.roles(), strict=True):
+                if role == FACILITATOR_ROLES[0]:
                     model.members.known[m] = True
             forensics(model, network, int(rng.binomial(2, tf.skill)))
             model.add_pressure(owner, 0.5)

@@ -74,8 +74,8 @@ class ScamNetwork(mesa.Agent):
         return int(self.model.members.role[member])
 
     def members_with(self, role: int) -> list[int]:
-        roles = self.model.members.role
-        return [m for m in self.adj if roles[m] == role]
+        """The members with ``role``, in the order of ``adj``."""
+        return [m for m, r in zip(self.adj, self.roles(), strict=True) if r == role]
 
     def boss(self) -> int | None:
         bosses = self.members_with(BOSS)
@@ -100,12 +100,10 @@ class ScamNetwork(mesa.Agent):
         model, d = self.model, self.decentralisation
         m = int(model.members.add(1, net=self.slot, role=role, alive=True)[0])
         others = list(self.adj)
-        roles = self.roles()
+        boss, managers = _kernels.boss_and_managers(self.adj, model.members.role, BOSS, MANAGER)
+        if role == BOSS:
+            boss = None
         self.adj[m] = set()
-        boss = (
-            next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None) if role != BOSS else None
-        )
-        managers = [x for x, r in zip(others, roles, strict=True) if r == MANAGER]
         ties: set[int] = set()
         if role == BOSS:
             ties.update(managers)
@@ -196,8 +194,8 @@ class ScamNetwork(mesa.Agent):
             outside = {role: -1 - role for role in FACILITATOR_ROLES}
             for node in outside.values():
                 graph[node] = set()
-            for m in self.adj:
-                skill = outside.get(self.role(m))
+            for m, role in zip(self.adj, self.roles(), strict=True):
+                skill = outside.get(role)
                 if skill is not None:
                     graph[skill].add(m)
                     graph[m].add(skill)
@@ -250,7 +248,7 @@ class ScamNetwork(mesa.Agent):
             self.add_member(MANAGER)
         for _ in range(associates):
             self.add_member(ASSOCIATE)
-        present = {self.role(m) for m in self.adj}
+        present = set(self.roles())
         missing = [r for r in FACILITATOR_ROLES if r not in present] or list(FACILITATOR_ROLES)
         for k in range(facilitators):
             self.add_member(missing[k % len(missing)])

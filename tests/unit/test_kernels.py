@@ -305,6 +305,10 @@ def test_member_kernels_give_what_the_python_forms_gave(graph):
     adj, role, known = graph
     assert _kernels.roles_in(adj, role) == (role[list(adj)].tolist() if adj else [])
     assert _kernels.known_in(adj, known) == [m for m in adj if known[m]]
+    others, roles = list(adj), role[list(adj)].tolist() if adj else []  # ScamNetwork.add_member's form
+    boss = next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None)
+    managers = [x for x, r in zip(others, roles, strict=True) if r == MANAGER]
+    assert _kernels.boss_and_managers(adj, role, BOSS, MANAGER) == (boss, managers)
     if any(known[m] for m in adj):
         expected = _kingpin_reference(adj, role, known)
         assert _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE) == expected
@@ -324,6 +328,7 @@ def test_member_kernels_refuse_a_member_outside_the_table(bad):
         lambda: _kernels.known_in(adj, known),
         lambda: _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE),
         lambda: _kernels.brokers(adj, role, known, BOSS, SKILLS),
+        lambda: _kernels.boss_and_managers(adj, role, BOSS, MANAGER),
     ):
         with pytest.raises(IndexError, match=f"member {bad} is not a row of the members' table"):
             call()
