@@ -20,7 +20,8 @@ from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
 
 from sim._numpy_like cimport (
-    bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum, poisson_lam_max,
+    bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum, poisson_lam_max, read_bool, read_f64,
+    read_i64, rows_of, write_bool,
 )
 
 cnp.import_array()
@@ -66,7 +67,7 @@ def poisson(object rng, const double[::1] means):
     return out
 
 
-def pick(object rng, const double[::1] weights):
+def pick(object rng, object weights):
     """Index drawn with probability proportional to ``weights`` (all >= 0; NaN and inf allowed), or None
     if their total is not positive; ``ValueError`` for a negative weight.
 
@@ -77,25 +78,27 @@ def pick(object rng, const double[::1] weights):
     numpy's answer would depend on how its search probes). The work is
     :func:`sim._numpy_like.cumulative_pick`'s.
     """
-    cdef Py_ssize_t n = weights.shape[0], i
+    cdef Py_ssize_t n = rows_of(weights, "pick"), i
     if n == 0:
         return None
+    cdef const double* w = read_f64(weights, n, "pick")
     cdef double* sums = <double*> PyMem_Malloc(n * sizeof(double))
     if sums == NULL:
         raise MemoryError()
     try:
-        i = cumulative_pick(rng, &weights[0], n, sums)
+        i = cumulative_pick(rng, w, n, sums)
         return None if i < 0 else i
     finally:
         PyMem_Free(sums)
 
 
-def choice(object rng, const double[::1] weights):
+def choice(object rng, object weights):
     """``int(rng.choice(len(weights), p=weights / weights.sum()))`` for finite weights >= 0 with a positive
     sum: the probabilities divided by numpy's sum, their running sum divided by its last value, one
     uniform draw and the first running sum above it, as ``Generator.choice`` computes them (without its
     checks of ``p``). ``ValueError`` for a weight that is negative or not finite, or no positive one."""
-    return _choice_in(rng, &weights[0] if weights.shape[0] else NULL, weights.shape[0])
+    cdef Py_ssize_t n = rows_of(weights, "choice")
+    return _choice_in(rng, read_f64(weights, n, "choice") if n else NULL, n)
 
 
 cdef Py_ssize_t _choice_in(object rng, const double* weights, Py_ssize_t n) except -1:
@@ -353,27 +356,31 @@ cdef inline Py_ssize_t _slot(object member, Py_ssize_t rows) except -1:
     return m
 
 
-def roles_in(object adj, const int64_t[::1] role):
+def roles_in(object adj, object roles):
     """``[role[m] for m in adj]`` as Python ints: each member's role, in the graph's order."""
-    cdef Py_ssize_t rows = role.shape[0]
+    cdef Py_ssize_t rows = rows_of(roles, "roles_in")
+    cdef const int64_t* role = read_i64(roles, rows, "roles_in")
     return [role[_slot(m, rows)] for m in adj]
 
 
-def known_in(object adj, const cnp.npy_bool[::1] known):
+def known_in(object adj, object flags):
     """``[m for m in adj if known[m]]``: the members flagged in ``known``, in the graph's order."""
-    cdef Py_ssize_t rows = known.shape[0]
+    cdef Py_ssize_t rows = rows_of(flags, "known_in")
+    cdef const cnp.npy_bool* known = read_bool(flags, rows, "known_in")
     return [m for m in adj if known[_slot(m, rows)]]
 
 
-def kingpin(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, int64_t boss,
+def kingpin(object adj, object roles, object flags, int64_t boss,
             int64_t manager, int64_t associate):
     """The highest-ranking known member: ``min(known, key=lambda m: (rank, m))`` with rank 0 for the
     boss, 1 for a manager, 3 for an associate and 2 for any other role. ValueError if nobody is known
     (as ``min`` of nothing)."""
-    cdef Py_ssize_t rows = role.shape[0], m, best = -1
+    cdef Py_ssize_t rows = rows_of(roles, "kingpin"), m, best = -1
     cdef int64_t r, rank, best_rank = 0
-    if known.shape[0] != rows:
-        raise ValueError(f"kingpin: {known.shape[0]} known flags for {rows} roles")
+    if rows_of(flags, "kingpin") != rows:
+        raise ValueError(f"kingpin: {rows_of(flags, 'kingpin')} known flags for {rows} roles")
+    cdef const int64_t* role = read_i64(roles, rows, "kingpin")
+    cdef const cnp.npy_bool* known = read_bool(flags, rows, "kingpin")
     for member in adj:
         m = _slot(member, rows)
         if not known[m]:
@@ -387,16 +394,18 @@ def kingpin(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, 
     return best
 
 
-def brokers(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, int64_t boss,
+def brokers(object adj, object roles, object flags, int64_t boss,
             tuple skills):
     """The known members the broker rule ranks first, in the graph's order: among the known members
     other than the boss (all known members if that leaves none), those with the best standing, where
     holding one of ``skills`` stands above not, and being its only holder in the graph above that."""
-    cdef Py_ssize_t rows = role.shape[0], m, k, count = 0
+    cdef Py_ssize_t rows = rows_of(roles, "brokers"), m, k, count = 0
     cdef int64_t r
     cdef int standing, best = -1
-    if known.shape[0] != rows:
-        raise ValueError(f"brokers: {known.shape[0]} known flags for {rows} roles")
+    if rows_of(flags, "brokers") != rows:
+        raise ValueError(f"brokers: {rows_of(flags, 'brokers')} known flags for {rows} roles")
+    cdef const int64_t* role = read_i64(roles, rows, "brokers")
+    cdef const cnp.npy_bool* known = read_bool(flags, rows, "brokers")
     holders = {}
     for member in adj:
         r = role[_slot(member, rows)]
@@ -419,7 +428,7 @@ def brokers(object adj, const int64_t[::1] role, const cnp.npy_bool[::1] known, 
     return tied
 
 
-def reveal(object rng, object adj, const int64_t[::1] role, cnp.npy_bool[::1] known, Py_ssize_t count,
+def reveal(object rng, object adj, object roles, object flags, Py_ssize_t count,
            bint near_known, double visibility, int64_t boss, int64_t associate):
     """Reveal up to ``count`` unknown members of the member graph ``adj`` (setting their ``known`` flag) and
     return how many were revealed: :meth:`sim.agents.network.ScamNetwork.reveal`'s draws.
@@ -429,10 +438,12 @@ def reveal(object rng, object adj, const int64_t[::1] role, cnp.npy_bool[::1] kn
     ascending order of their slots), if any; otherwise the unknown members in the graph's order, leaving
     out the boss unless nobody else is left. The pool is drawn anew after each reveal.
     """
-    cdef Py_ssize_t rows = role.shape[0], n = len(adj), edges = 0, k, j, m, w, chosen, size, pool_size
+    cdef Py_ssize_t rows = rows_of(roles, "reveal"), n = len(adj), edges = 0, k, j, m, w, chosen, size, pool_size
     cdef Py_ssize_t frontier_size = 0, revealed = 0, turn
-    if known.shape[0] != rows:
-        raise ValueError(f"reveal: {known.shape[0]} known flags for {rows} roles")
+    if rows_of(flags, "reveal") != rows:
+        raise ValueError(f"reveal: {rows_of(flags, 'reveal')} known flags for {rows} roles")
+    cdef const int64_t* role = read_i64(roles, rows, "reveal")
+    cdef cnp.npy_bool* known = write_bool(flags, rows, "reveal")
     if count <= 0 or n == 0:
         return 0
     for member in adj:
@@ -502,7 +513,7 @@ def reveal(object rng, object adj, const int64_t[::1] role, cnp.npy_bool[::1] kn
         PyMem_Free(in_frontier)
 
 
-cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool[::1] known, Py_ssize_t rows,
+cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool* known, Py_ssize_t rows,
                                  unsigned char* in_frontier, Py_ssize_t* frontier, Py_ssize_t size,
                                  Py_ssize_t capacity) except -1:
     """Add the unknown ``neighbours`` not yet in the ``frontier`` (kept in ascending order); its new size."""
@@ -523,9 +534,10 @@ cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool[::1] know
     return size
 
 
-def boss_and_managers(object adj, const int64_t[::1] role, int64_t boss, int64_t manager):
+def boss_and_managers(object adj, object roles, int64_t boss, int64_t manager):
     """``(first member with role boss or None, [members with role manager])``, in the graph's order."""
-    cdef Py_ssize_t rows = role.shape[0]
+    cdef Py_ssize_t rows = rows_of(roles, "boss_and_managers")
+    cdef const int64_t* role = read_i64(roles, rows, "boss_and_managers")
     cdef int64_t r
     first = None
     managers = []

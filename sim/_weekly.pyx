@@ -15,8 +15,9 @@ sources) are documented, and unit-tested by hand, in :mod:`sim.rules`; what is h
 
 The tables are passed whole (``nets``, ``shells``, ``recruiters``, ``members``: :class:`sim.state.Table`)
 and updated in place, as the model's numpy code updates them. Since the loops index without bounds
-checks, each function first checks that the columns it reads have their table's length and that the
-networks named by companies and recruiters exist (``ValueError`` otherwise, where numpy raised
+checks, each function first checks that the columns it reads are what it reads them as (1-D, contiguous
+numpy arrays of their dtype, writable where written, through ``sim/_numpy_like.pxd``'s ``column``), that
+they have their table's length, and that the networks named by companies and recruiters exist (``ValueError`` otherwise, where numpy raised
 ``IndexError``). Rates and means on which numpy's samplers would never return (NaN) are refused with a
 ``ValueError`` before anything is drawn or written, where numpy's code sometimes drew part of a phase
 first.
@@ -32,7 +33,10 @@ from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_multinomial, random_poisson
 
-from sim._numpy_like cimport bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum
+from sim._numpy_like cimport (
+    bitgen_of, check_mean, check_probability, cumulative_pick, new_array, numpy_sum, read_bool, read_f64,
+    read_i64, rows_of, write_bool, write_f64, write_i64,
+)
 
 cnp.import_array()
 
@@ -63,11 +67,10 @@ cdef inline double _clip(double x, double low, double high) noexcept nogil:
     return x
 
 
-def array_sum(const double[::1] a):
+def array_sum(a):
     """``a.sum()`` for a contiguous float64 array, computed as numpy computes it (for the tests)."""
-    if a.shape[0] == 0:
-        return 0.0
-    return numpy_sum(&a[0], a.shape[0])
+    cdef Py_ssize_t n = rows_of(a, "array_sum")
+    return numpy_sum(read_f64(a, n, "array_sum"), n) if n else 0.0
 
 
 cdef class _Buffers:
@@ -106,19 +109,11 @@ cdef inline int64_t _gap(int64_t a, int64_t b) noexcept nogil:
     return d if d > 0 else 0
 
 
-cdef int _check_lengths(str what, Py_ssize_t n, tuple lengths) except -1:
-    """Every column of a table has its ``n`` rows (a column replaced by one of another length is refused:
-    the kernels do not check their indices one by one)."""
-    for length in lengths:
-        if length != n:
-            raise ValueError(f"{what}: a column has {length} rows where its table has {n}")
-    return 0
-
-
-cdef int _check_slots(str what, const int64_t[::1] slots, Py_ssize_t n) except -1:
-    """Every entry of ``slots`` (the networks that companies or recruiters belong to) is a network."""
+cdef int _check_slots(str what, const int64_t* slots, Py_ssize_t count, Py_ssize_t n) except -1:
+    """Every one of the ``count`` entries of ``slots`` (the networks that companies or recruiters belong
+    to) is a network."""
     cdef Py_ssize_t j
-    for j in range(slots.shape[0]):
+    for j in range(count):
         if not 0 <= slots[j] < n:
             raise ValueError(f"{what}: row {j} belongs to network {slots[j]}, which does not exist (0..{n - 1})")
     return 0
@@ -137,17 +132,19 @@ def operate(
     :func:`sim.rules.victim_losses` (zero for a dead network); revenue is the losses less the collection
     fee and is added to the dirty cash. Writes ``nets.revenue`` and ``nets.dirty``.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive, has_it = nets.has_it
-    cdef const int64_t[::1] zone = nets.zone, disrupted = nets.disrupted_until
-    cdef const int64_t[::1] workers = nets.workers, websites = nets.websites
-    cdef const double[::1] ratio = nets.graph_ratio, security = nets.security
-    cdef double[::1] revenue = nets.revenue, dirty = nets.dirty
-    cdef Py_ssize_t i, n = alive.shape[0]
+    cdef str what = "operate"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const cnp.npy_bool* has_it = read_bool(nets.has_it, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef const int64_t* disrupted = read_i64(nets.disrupted_until, n, what)
+    cdef const int64_t* workers = read_i64(nets.workers, n, what)
+    cdef const int64_t* websites = read_i64(nets.websites, n, what)
+    cdef const double* ratio = read_f64(nets.graph_ratio, n, what)
+    cdef const double* security = read_f64(nets.security, n, what)
+    cdef double* revenue = write_f64(nets.revenue, n, what)
+    cdef double* dirty = write_f64(nets.dirty, n, what)
     cdef double loc, eff, busy, keep = 1.0 - collection_fee
-    _check_lengths("operate", n, (
-        has_it.shape[0], zone.shape[0], disrupted.shape[0], workers.shape[0], websites.shape[0],
-        ratio.shape[0], security.shape[0], revenue.shape[0], dirty.shape[0],
-    ))
     cdef _Buffers buf = _Buffers(2)
     cdef double* losses = buf.get(0, n)
     cdef double* rev = buf.get(1, n)
@@ -179,20 +176,22 @@ def launder(
     and the margin of the live networks' income over all costs. Writes ``nets.dirty``, ``nets.clean``,
     ``nets.solvency``, ``nets.insolvent`` and ``shells.balance``.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive, sh_alive = shells.alive
-    cdef const int64_t[::1] owner = shells.net, workers = nets.workers
-    cdef const double[::1] mult = nets.launder_mult, sh_capacity = shells.capacity, opacity = shells.opacity
-    cdef double[::1] dirty = nets.dirty, clean_funds = nets.clean, solvency = nets.solvency
-    cdef double[::1] balance = shells.balance
-    cdef int64_t[::1] insolvent = nets.insolvent
-    cdef Py_ssize_t i, s, k, n = alive.shape[0], m = owner.shape[0]
+    cdef str what = "launder"
+    cdef Py_ssize_t i, s, k, n = rows_of(nets.alive, what), m = rows_of(shells.net, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* workers = read_i64(nets.workers, n, what)
+    cdef const double* mult = read_f64(nets.launder_mult, n, what)
+    cdef double* dirty = write_f64(nets.dirty, n, what)
+    cdef double* clean_funds = write_f64(nets.clean, n, what)
+    cdef double* solvency = write_f64(nets.solvency, n, what)
+    cdef int64_t* insolvent = write_i64(nets.insolvent, n, what)
+    cdef const cnp.npy_bool* sh_alive = read_bool(shells.alive, m, what)
+    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef const double* sh_capacity = read_f64(shells.capacity, m, what)
+    cdef const double* opacity = read_f64(shells.opacity, m, what)
+    cdef double* balance = write_f64(shells.balance, m, what)
     cdef double fee, released, paid, alive_income, cost_total
-    _check_lengths("launder", n, (
-        workers.shape[0], mult.shape[0], dirty.shape[0], clean_funds.shape[0], solvency.shape[0],
-        insolvent.shape[0],
-    ))
-    _check_lengths("launder", m, (sh_alive.shape[0], sh_capacity.shape[0], opacity.shape[0], balance.shape[0]))
-    _check_slots("launder", owner, n)
+    _check_slots(what, owner, m, n)
     cdef _Buffers buf = _Buffers(8)
     cdef double* cap = buf.get(0, m)
     cdef double* cap_net = buf.get(1, n)
@@ -250,24 +249,28 @@ def recruit(
     per network, then one binomial per network for exits, then one for staff, as the numpy form draws.
     Writes ``nets.workers`` and ``nets.staff``.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive, rec_alive = recruiters.alive, sh_alive = shells.alive
-    cdef const int64_t[::1] disrupted = nets.disrupted_until, rec_net = recruiters.net, blocked = recruiters.blocked_until
-    cdef const int64_t[::1] owner = shells.net
-    cdef const double[::1] reach = recruiters.reach, sh_capacity = shells.capacity, mult = nets.launder_mult
-    cdef const double[::1] capacity = nets.capacity, solvency = nets.solvency
-    cdef int64_t[::1] workers = nets.workers, staff = nets.staff
-    cdef Py_ssize_t i, j, n = alive.shape[0]
+    cdef str what = "recruit"
+    cdef Py_ssize_t i, j, n = rows_of(nets.alive, what)
+    cdef Py_ssize_t r = rows_of(recruiters.alive, what), m = rows_of(shells.net, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* disrupted = read_i64(nets.disrupted_until, n, what)
+    cdef const double* mult = read_f64(nets.launder_mult, n, what)
+    cdef const double* capacity = read_f64(nets.capacity, n, what)
+    cdef const double* solvency = read_f64(nets.solvency, n, what)
+    cdef int64_t* workers = write_i64(nets.workers, n, what)
+    cdef int64_t* staff = write_i64(nets.staff, n, what)
+    cdef const cnp.npy_bool* rec_alive = read_bool(recruiters.alive, r, what)
+    cdef const int64_t* rec_net = read_i64(recruiters.net, r, what)
+    cdef const int64_t* blocked = read_i64(recruiters.blocked_until, r, what)
+    cdef const double* reach = read_f64(recruiters.reach, r, what)
+    cdef const cnp.npy_bool* sh_alive = read_bool(shells.alive, m, what)
+    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef const double* sh_capacity = read_f64(shells.capacity, m, what)
     cdef double s, d, launderable, staff_p = _min(_max(staff_rate, 0.0), 1.0)
     cdef int64_t recruited = 0, target, missing
-    _check_lengths("recruit", n, (
-        disrupted.shape[0], mult.shape[0], capacity.shape[0], solvency.shape[0], workers.shape[0],
-        staff.shape[0],
-    ))
-    _check_lengths("recruit", rec_alive.shape[0], (rec_net.shape[0], blocked.shape[0], reach.shape[0]))
-    _check_lengths("recruit", owner.shape[0], (sh_alive.shape[0], sh_capacity.shape[0]))
-    _check_slots("recruit", rec_net, n)
-    _check_slots("recruit", owner, n)
-    cdef _Buffers buf = _Buffers(5)
+    _check_slots(what, rec_net, r, n)
+    _check_slots(what, owner, m, n)
+    cdef _Buffers buf = _Buffers(6)
     cdef double* supply = buf.get(0, n)
     cdef double* cap = buf.get(1, n)
     cdef double* matched = buf.get(2, n)
@@ -276,9 +279,9 @@ def recruit(
     cdef binomial_t cache
     cdef bitgen_t* bitgen = bitgen_of(rng)
     check_probability(staff_p, "recruit: staff replacement")
-    for j in range(rec_alive.shape[0]):
+    for j in range(r):
         supply[rec_net[j]] += reach[j] * <double> (rec_alive[j] and blocked[j] < week)
-    for j in range(owner.shape[0]):
+    for j in range(m):
         cap[owner[j]] += sh_capacity[j] * <double> sh_alive[j]
     for i in range(n):
         supply[i] = supply[i] * lure
@@ -291,8 +294,7 @@ def recruit(
         check_mean(matched[i], "recruit: hiring")
         rates[i] = _min(_max(exit_rate + unpaid_exit_rate * (1.0 - solvency[i]), 0.0), 1.0)
         check_probability(rates[i], "recruit: worker exits")
-    new = np.empty(n, dtype=np.int64)
-    cdef int64_t[::1] hired = new
+    cdef int64_t* hired = <int64_t*> buf.get(5, n)  # zeroed, and an int64 is as wide as a double
     memset(&cache, 0, sizeof(binomial_t))
     with rng.bit_generator.lock:
         for i in range(n):
@@ -318,22 +320,23 @@ def recruiter_turnover(
     capacity, less those staying) draws new ones as a Poisson count with mean ``entry_rate`` times the shortfall. Draws: one
     uniform per recruiter slot, then one Poisson per network, as the numpy form draws. Writes nothing.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive, rec_alive = recruiters.alive
-    cdef const int64_t[::1] rec_net = recruiters.net
-    cdef const double[::1] capacity = nets.capacity
-    cdef Py_ssize_t i, j, n = alive.shape[0], r = rec_alive.shape[0], k = 0
+    cdef str what = "recruiter_turnover"
+    cdef Py_ssize_t i, j, n = rows_of(nets.alive, what), r = rows_of(recruiters.alive, what), k = 0
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const double* capacity = read_f64(nets.capacity, n, what)
+    cdef const cnp.npy_bool* rec_alive = read_bool(recruiters.alive, r, what)
+    cdef const int64_t* rec_net = read_i64(recruiters.net, r, what)
     cdef _Buffers buf = _Buffers(2)
     cdef double* have = buf.get(0, n)
     cdef double* means = buf.get(1, n)
     cdef cnp.npy_bool stays
     cdef double u
-    leaving = np.empty(r, dtype=np.int64)
-    entering = np.empty(n, dtype=np.int64)
-    cdef int64_t[::1] out = leaving, new = entering
+    leaving = new_array(r, cnp.NPY_INT64, False)
+    entering = new_array(n, cnp.NPY_INT64, False)
+    cdef int64_t* out = write_i64(leaving, r, what)
+    cdef int64_t* new = write_i64(entering, n, what)
     cdef bitgen_t* bitgen = bitgen_of(rng)
-    _check_lengths("recruiter_turnover", n, (capacity.shape[0],))
-    _check_lengths("recruiter_turnover", r, (rec_net.shape[0],))
-    _check_slots("recruiter_turnover", rec_net, n)
+    _check_slots(what, rec_net, r, n)
     with rng.bit_generator.lock:
         for j in range(r):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, live or not
@@ -367,18 +370,19 @@ def rebuild(
     ``shell_rate`` each (:func:`sim.rules.replacement_draws`), never more than its clean funds buy
     (:func:`sim.rules.affordable`). Writes ``nets.websites`` and ``nets.clean``.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive, has_it = nets.has_it, has_fixer = nets.has_fixer
-    cdef const cnp.npy_bool[::1] sh_alive = shells.alive
-    cdef const int64_t[::1] workers = nets.workers, target = nets.shells_target, owner = shells.net
-    cdef int64_t[::1] websites = nets.websites
-    cdef double[::1] clean = nets.clean
-    cdef Py_ssize_t i, s, n = alive.shape[0]
+    cdef str what = "rebuild"
+    cdef Py_ssize_t i, s, n = rows_of(nets.alive, what), m = rows_of(shells.net, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const cnp.npy_bool* has_it = read_bool(nets.has_it, n, what)
+    cdef const cnp.npy_bool* has_fixer = read_bool(nets.has_fixer, n, what)
+    cdef const int64_t* workers = read_i64(nets.workers, n, what)
+    cdef const int64_t* target = read_i64(nets.shells_target, n, what)
+    cdef int64_t* websites = write_i64(nets.websites, n, what)
+    cdef double* clean = write_f64(nets.clean, n, what)
+    cdef const cnp.npy_bool* sh_alive = read_bool(shells.alive, m, what)
+    cdef const int64_t* owner = read_i64(shells.net, m, what)
     cdef int64_t needed, missing, drawn, affordable
-    _check_lengths("rebuild", n, (
-        has_it.shape[0], has_fixer.shape[0], workers.shape[0], target.shape[0], websites.shape[0], clean.shape[0],
-    ))
-    _check_lengths("rebuild", owner.shape[0], (sh_alive.shape[0],))
-    _check_slots("rebuild", owner, n)
+    _check_slots(what, owner, m, n)
     cdef double rate, p_shell = _min(_max(shell_rate, 0.0), 1.0)
     cdef _Buffers buf = _Buffers(2)
     cdef double* rates = buf.get(0, n)
@@ -390,11 +394,11 @@ def rebuild(
         rate = website_rate * (1.0 if has_it[i] else no_it_rebuild)
         rates[i] = _min(_max(rate, 0.0), 1.0)
         check_probability(rates[i], "rebuild: websites")
-    for s in range(owner.shape[0]):
+    for s in range(m):
         if sh_alive[s]:
             owned[owner[s]] += 1.0  # a count: exact in a double
-    entering = np.empty(n, dtype=np.int64)
-    cdef int64_t[::1] new = entering
+    entering = new_array(n, cnp.NPY_INT64, False)
+    cdef int64_t* new = write_i64(entering, n, what)
     memset(&cache, 0, sizeof(binomial_t))
     with rng.bit_generator.lock:
         for i in range(n):
@@ -425,14 +429,17 @@ def vacancy_draws(
     roles) at the given rates, associates at ``manager_rate`` (:func:`sim.rules.replacement_draws`).
     Draws: managers of every network, then facilitators, then associates. Writes nothing.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive, m_alive = members.alive
-    cdef const int64_t[::1] m_net = members.net, m_role = members.role
-    cdef const int64_t[::1] t_m = nets.managers_target, t_f = nets.facilitators_target, t_a = nets.associates_target
-    cdef Py_ssize_t i, j, r, n = alive.shape[0]
+    cdef str what = "vacancy_draws"
+    cdef Py_ssize_t i, j, r, n = rows_of(nets.alive, what), rows = rows_of(members.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* t_m = read_i64(nets.managers_target, n, what)
+    cdef const int64_t* t_f = read_i64(nets.facilitators_target, n, what)
+    cdef const int64_t* t_a = read_i64(nets.associates_target, n, what)
+    cdef const cnp.npy_bool* m_alive = read_bool(members.alive, rows, what)
+    cdef const int64_t* m_net = read_i64(members.net, rows, what)
+    cdef const int64_t* m_role = read_i64(members.role, rows, what)
     cdef int64_t have, missing
     cdef double p_m = _min(_max(manager_rate, 0.0), 1.0), p_f = _min(_max(facilitator_rate, 0.0), 1.0)
-    _check_lengths("vacancy_draws", n, (t_m.shape[0], t_f.shape[0], t_a.shape[0]))
-    _check_lengths("vacancy_draws", m_alive.shape[0], (m_net.shape[0], m_role.shape[0]))
     for r in (manager, first_facilitator, last_facilitator, associate):
         if not 0 <= r < n_roles:
             raise ValueError(f"vacancy_draws: role {r} is not one of 0..{n_roles - 1}")
@@ -441,14 +448,16 @@ def vacancy_draws(
     cdef int64_t* counts = <int64_t*> PyMem_Malloc((n * n_roles + 1) * sizeof(int64_t))
     if counts == NULL:
         raise MemoryError()
-    managers, facilitators, associates = (np.empty(n, dtype=np.int64) for _ in range(3))
-    cdef int64_t[::1] new_m = managers, new_f = facilitators, new_a = associates
+    managers, facilitators, associates = (new_array(n, cnp.NPY_INT64, False) for _ in range(3))
+    cdef int64_t* new_m = write_i64(managers, n, what)
+    cdef int64_t* new_f = write_i64(facilitators, n, what)
+    cdef int64_t* new_a = write_i64(associates, n, what)
     cdef binomial_t cache
     cdef bitgen_t* bitgen = bitgen_of(rng)
     memset(&cache, 0, sizeof(binomial_t))
     try:
         memset(counts, 0, (n * n_roles + 1) * sizeof(int64_t))
-        for j in range(m_alive.shape[0]):
+        for j in range(rows):
             if m_alive[j]:
                 if not 0 <= m_role[j] < n_roles or not 0 <= m_net[j] < n:
                     raise ValueError(f"vacancy_draws: member {j} has network {m_net[j]} and role {m_role[j]}")
@@ -474,7 +483,7 @@ def vacancy_draws(
 
 
 def security_and_moves(
-    object rng, nets, const double[::1] risk, int64_t n_home_zones, double gain, double decay, double memory,
+    object rng, nets, object risks, int64_t n_home_zones, double gain, double decay, double memory,
     double threshold, double move_prob, double abroad_prob,
 ):
     """Security adjusted to the perceived ``risk``, pressure forgotten, and who relocates; returns the
@@ -484,21 +493,23 @@ def security_and_moves(
     (one uniform per network for moving, then one per network for going abroad, as the numpy form
     draws). Writes ``nets.security`` and ``nets.pressure``.
     """
-    cdef const cnp.npy_bool[::1] alive = nets.alive
-    cdef const int64_t[::1] zone = nets.zone
-    cdef double[::1] security = nets.security, pressure = nets.pressure
-    cdef Py_ssize_t i, n = alive.shape[0], k = 0
+    cdef str what = "security_and_moves"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what), k = 0
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef double* security = write_f64(nets.security, n, what)
+    cdef double* pressure = write_f64(nets.pressure, n, what)
     cdef double sec, u
-    if risk.shape[0] != n:
-        raise ValueError(f"security_and_moves: {risk.shape[0]} risks for {n} networks")
-    _check_lengths("security_and_moves", n, (zone.shape[0], security.shape[0], pressure.shape[0]))
+    if rows_of(risks, what) != n:
+        raise ValueError(f"security_and_moves: {rows_of(risks, what)} risks for {n} networks")
+    cdef const double* risk = read_f64(risks, n, what)
     cdef cnp.npy_bool* moving = <cnp.npy_bool*> PyMem_Malloc((n + 1) * sizeof(cnp.npy_bool))
     if moving == NULL:
         raise MemoryError()
-    movers = np.empty(n, dtype=np.int64)
-    abroad = np.empty(n, dtype=np.bool_)
-    cdef int64_t[::1] out = movers
-    cdef cnp.npy_bool[::1] out_abroad = abroad
+    movers = new_array(n, cnp.NPY_INT64, False)
+    abroad = new_array(n, cnp.NPY_BOOL, False)
+    cdef int64_t* out = write_i64(movers, n, what)
+    cdef cnp.npy_bool* out_abroad = write_bool(abroad, n, what)
     cdef bitgen_t* bitgen = bitgen_of(rng)
     try:
         for i in range(n):
@@ -525,12 +536,12 @@ def security_and_moves(
 def forget(object rng, members, double decay):
     """Each member the task force knows is forgotten at rate ``decay``: one uniform per member slot (known
     or not), as the numpy form draws. Writes ``members.known``."""
-    cdef cnp.npy_bool[::1] known = members.known
-    cdef Py_ssize_t j
+    cdef Py_ssize_t j, rows = rows_of(members.known, "forget")
+    cdef cnp.npy_bool* known = write_bool(members.known, rows, "forget")
     cdef double u
     cdef bitgen_t* bitgen = bitgen_of(rng)
     with rng.bit_generator.lock:
-        for j in range(known.shape[0]):
+        for j in range(rows):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not
             known[j] = known[j] and u >= decay
 
@@ -538,19 +549,20 @@ def forget(object rng, members, double decay):
 def intelligence(nets, members):
     """Per network: how many of its live members the task force knows, and their share of its live
     members (0 for a network with none); returns ``(known_count, intel)``."""
-    cdef const cnp.npy_bool[::1] m_alive = members.alive, known = members.known
-    cdef const int64_t[::1] m_net = members.net
-    cdef Py_ssize_t i, j, n = nets.alive.shape[0]
-    counts, shares = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float64)
-    cdef int64_t[::1] known_count = counts
-    cdef double[::1] intel = shares
-    _check_lengths("intelligence", m_alive.shape[0], (known.shape[0], m_net.shape[0]))
+    cdef str what = "intelligence"
+    cdef Py_ssize_t i, j, n = rows_of(nets.alive, what), rows = rows_of(members.alive, what)
+    cdef const cnp.npy_bool* m_alive = read_bool(members.alive, rows, what)
+    cdef const cnp.npy_bool* known = read_bool(members.known, rows, what)
+    cdef const int64_t* m_net = read_i64(members.net, rows, what)
+    counts, shares = new_array(n, cnp.NPY_INT64, True), new_array(n, cnp.NPY_DOUBLE, True)
+    cdef int64_t* known_count = write_i64(counts, n, what)
+    cdef double* intel = write_f64(shares, n, what)
     cdef int64_t* alive = <int64_t*> PyMem_Malloc((n + 1) * sizeof(int64_t))
     if alive == NULL:
         raise MemoryError()
     try:
         memset(alive, 0, (n + 1) * sizeof(int64_t))
-        for j in range(m_alive.shape[0]):
+        for j in range(rows):
             if m_alive[j]:
                 if not 0 <= m_net[j] < n:
                     raise ValueError(f"intelligence: member {j} has network {m_net[j]}")
@@ -566,22 +578,21 @@ def intelligence(nets, members):
 # --- 5. enforcement: whom to target ---------------------------------------------------------------------
 
 
-def revenue_weights(nets, int64_t n_home_zones, bint home, const int64_t[::1] known_count=None):
+def revenue_weights(nets, int64_t n_home_zones, bint home, object known_counts=None):
     """The weights by which the task force picks a network to work on: its revenue plus one for live
     networks at home (``home``) or abroad (not ``home``), and, with ``known_count``, only those with a
     known member; zero for the others. ``np.where(alive & zone_ok [& (known_count > 0)], revenue + 1.0,
     0.0)``, in one call."""
-    cdef const cnp.npy_bool[::1] alive = nets.alive
-    cdef const int64_t[::1] zone = nets.zone
-    cdef const double[::1] revenue = nets.revenue
-    cdef Py_ssize_t i, n = alive.shape[0]
-    _check_lengths("revenue_weights", n, (zone.shape[0], revenue.shape[0]))
-    if known_count is not None:
-        _check_lengths("revenue_weights", n, (known_count.shape[0],))
-    out = np.empty(n, dtype=np.float64)
-    cdef double[::1] weights = out
+    cdef str what = "revenue_weights"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef const double* revenue = read_f64(nets.revenue, n, what)
+    cdef const int64_t* known_count = NULL if known_counts is None else read_i64(known_counts, n, what)
+    out = new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* weights = write_f64(out, n, what)
     for i in range(n):
-        if alive[i] and (zone[i] < n_home_zones) == home and (known_count is None or known_count[i] > 0):
+        if alive[i] and (zone[i] < n_home_zones) == home and (known_count == NULL or known_count[i] > 0):
             weights[i] = revenue[i] + 1.0
         else:
             weights[i] = 0.0
@@ -595,13 +606,14 @@ def revenue_weights(nets, int64_t n_home_zones, bint home, const int64_t[::1] kn
 
 def raid_weights(nets, int64_t n_home_zones):
     """``workers * (1.0 - security) * (alive & (zone < n_home_zones))``: the compounds a raid can find."""
-    cdef const cnp.npy_bool[::1] alive = nets.alive
-    cdef const int64_t[::1] zone = nets.zone, workers = nets.workers
-    cdef const double[::1] security = nets.security
-    cdef Py_ssize_t i, n = alive.shape[0]
-    _check_lengths("raid_weights", n, (zone.shape[0], workers.shape[0], security.shape[0]))
-    out = np.empty(n, dtype=np.float64)
-    cdef double[::1] weights = out
+    cdef str what = "raid_weights"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef const int64_t* workers = read_i64(nets.workers, n, what)
+    cdef const double* security = read_f64(nets.security, n, what)
+    out = new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* weights = write_f64(out, n, what)
     for i in range(n):
         weights[i] = <double> workers[i] * (1.0 - security[i]) * <double> (alive[i] and zone[i] < n_home_zones)
     return out
@@ -610,13 +622,13 @@ def raid_weights(nets, int64_t n_home_zones):
 def sharing_weights(nets, int64_t n_home_zones):
     """``alive * (revenue + 1.0) * np.where(zone < n_home_zones, 1.0, 3.0)``: where the partner's
     intelligence points (networks abroad harm its nationals more)."""
-    cdef const cnp.npy_bool[::1] alive = nets.alive
-    cdef const int64_t[::1] zone = nets.zone
-    cdef const double[::1] revenue = nets.revenue
-    cdef Py_ssize_t i, n = alive.shape[0]
-    _check_lengths("sharing_weights", n, (zone.shape[0], revenue.shape[0]))
-    out = np.empty(n, dtype=np.float64)
-    cdef double[::1] weights = out
+    cdef str what = "sharing_weights"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef const double* revenue = read_f64(nets.revenue, n, what)
+    out = new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* weights = write_f64(out, n, what)
     for i in range(n):
         weights[i] = <double> alive[i] * (revenue[i] + 1.0) * (1.0 if zone[i] < n_home_zones else 3.0)
     return out
@@ -625,45 +637,49 @@ def sharing_weights(nets, int64_t n_home_zones):
 def recruiter_weights(recruiters, object week=None):
     """``visibility * alive``, or with ``week``, ``visibility * (alive & (blocked_until < week))``: the
     recruiters an operation can find (with ``week``, those whose ads are not already down)."""
-    cdef const cnp.npy_bool[::1] alive = recruiters.alive
-    cdef const double[::1] visibility = recruiters.visibility
-    cdef const int64_t[::1] blocked_until = recruiters.blocked_until
-    cdef Py_ssize_t j, n = alive.shape[0]
+    cdef str what = "recruiter_weights"
+    cdef Py_ssize_t j, n = rows_of(recruiters.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(recruiters.alive, n, what)
+    cdef const double* visibility = read_f64(recruiters.visibility, n, what)
+    cdef const int64_t* blocked_until = read_i64(recruiters.blocked_until, n, what)
     cdef bint blocking = week is not None
     cdef int64_t now = week if blocking else 0
-    _check_lengths("recruiter_weights", n, (visibility.shape[0], blocked_until.shape[0]))
-    out = np.empty(n, dtype=np.float64)
-    cdef double[::1] weights = out
+    out = new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* weights = write_f64(out, n, what)
     for j in range(n):
         weights[j] = visibility[j] * <double> (alive[j] and (not blocking or blocked_until[j] < now))
     return out
 
 
-def tracing_weights(shells, const double[::1] intel, double cold_factor):
+def tracing_weights(shells, object intels, double cold_factor):
     """``alive * (cold_factor + known) * (0.2 + intel[net]) / opacity``: the companies a money trace
     can follow (known ones and those of well-known networks first, deep layering last)."""
-    cdef const cnp.npy_bool[::1] alive = shells.alive, known = shells.known
-    cdef const int64_t[::1] owner = shells.net
-    cdef const double[::1] opacity = shells.opacity
-    cdef Py_ssize_t s, m = alive.shape[0]
-    _check_lengths("tracing_weights", m, (known.shape[0], owner.shape[0], opacity.shape[0]))
-    _check_slots("tracing_weights", owner, intel.shape[0])
-    out = np.empty(m, dtype=np.float64)
-    cdef double[::1] weights = out
+    cdef str what = "tracing_weights"
+    cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(intels, what)
+    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
+    cdef const cnp.npy_bool* known = read_bool(shells.known, m, what)
+    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef const double* opacity = read_f64(shells.opacity, m, what)
+    cdef const double* intel = read_f64(intels, n, what)
+    _check_slots(what, owner, m, n)
+    out = new_array(m, cnp.NPY_DOUBLE, False)
+    cdef double* weights = write_f64(out, m, what)
     for s in range(m):
         weights[s] = <double> alive[s] * (cold_factor + <double> known[s]) * (0.2 + intel[owner[s]]) / opacity[s]
     return out
 
 
-def offshore_weights(shells, const double[::1] intel):
+def offshore_weights(shells, object intels):
     """``alive * offshore * intel[net]``: the offshore companies legal assistance can freeze."""
-    cdef const cnp.npy_bool[::1] alive = shells.alive, offshore = shells.offshore
-    cdef const int64_t[::1] owner = shells.net
-    cdef Py_ssize_t s, m = alive.shape[0]
-    _check_lengths("offshore_weights", m, (offshore.shape[0], owner.shape[0]))
-    _check_slots("offshore_weights", owner, intel.shape[0])
-    out = np.empty(m, dtype=np.float64)
-    cdef double[::1] weights = out
+    cdef str what = "offshore_weights"
+    cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(intels, what)
+    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
+    cdef const cnp.npy_bool* offshore = read_bool(shells.offshore, m, what)
+    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef const double* intel = read_f64(intels, n, what)
+    _check_slots(what, owner, m, n)
+    out = new_array(m, cnp.NPY_DOUBLE, False)
+    cdef double* weights = write_f64(out, m, what)
     for s in range(m):
         weights[s] = <double> (alive[s] and offshore[s]) * intel[owner[s]]
     return out
@@ -696,16 +712,15 @@ def website_takedowns(object rng, nets, int64_t ops, double protection, int64_t 
 
     with numpy's checks of the probabilities (``ValueError`` before any draw) and its multinomial sampler
     (``random_multinomial``) on the generator's bit generator."""
-    cdef const cnp.npy_bool[::1] alive = nets.alive
-    cdef const int64_t[::1] zone = nets.zone
-    cdef int64_t[::1] websites = nets.websites
-    cdef const double[::1] security = nets.security
-    cdef double[::1] pressure = nets.pressure
-    cdef Py_ssize_t i, n = alive.shape[0]
+    cdef str what = "website_takedowns"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef int64_t* websites = write_i64(nets.websites, n, what)
+    cdef const double* security = read_f64(nets.security, n, what)
+    cdef double* pressure = write_f64(nets.pressure, n, what)
     cdef double total
     cdef int64_t hit, down = 0
-    _check_lengths("website_takedowns", n, (zone.shape[0], websites.shape[0], security.shape[0],
-                                             pressure.shape[0]))
     if ops < 0:
         raise ValueError(f"website_takedowns: n < 0, got {ops}")
     cdef _Buffers buf = _Buffers(2)
@@ -749,14 +764,15 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
                 revoked.append(s); domestic[s] = 0.0
 
     Revoking changes nothing these draws read, so they can be made before the revocations."""
-    cdef const cnp.npy_bool[::1] alive = shells.alive, offshore = shells.offshore
-    cdef const int64_t[::1] owner = shells.net
-    cdef const double[::1] opacity = shells.opacity
-    cdef const double[::1] security = nets.security
-    cdef Py_ssize_t s, m = alive.shape[0], done, picked
+    cdef str what = "licence_inspections"
+    cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(nets.security, what), done, picked
+    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
+    cdef const cnp.npy_bool* offshore = read_bool(shells.offshore, m, what)
+    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef const double* opacity = read_f64(shells.opacity, m, what)
+    cdef const double* security = read_f64(nets.security, n, what)
     cdef double prob, share, u
-    _check_lengths("licence_inspections", m, (offshore.shape[0], owner.shape[0], opacity.shape[0]))
-    _check_slots("licence_inspections", owner, security.shape[0])
+    _check_slots(what, owner, m, n)
     revoked = []
     cdef _Buffers buf = _Buffers(2)
     cdef double* domestic = buf.get(0, m)

@@ -551,3 +551,23 @@ def test_website_takedowns_refuse_what_numpy_refuses_before_drawing():
     with pytest.raises(ValueError, match=message):
         _weekly.website_takedowns(b.rng, b.nets, 5, 3.0, 4)
     _assert_same(a, b)
+
+
+def test_columns_of_the_wrong_kind_are_refused_before_anything_is_read():
+    """The kernels read columns through their data pointers, so they check each column's kind first."""
+    _, b = _pair(0, 7)
+    b.nets.revenue = b.nets.revenue.astype(np.float32)
+    with pytest.raises(
+        ValueError, match="revenue_weights: expected a contiguous 1-D array of float64, got float32"
+    ):
+        _weekly.revenue_weights(b.nets, 4, True)
+    _, b = _pair(0, 7)
+    b.nets.zone = np.repeat(b.nets.zone, 2)[::2]  # the same values, not contiguous
+    with pytest.raises(ValueError, match="contiguous 1-D array of int64"):
+        _weekly.raid_weights(b.nets, 4)
+    _, b = _pair(0, 7)
+    b.members.known.flags.writeable = False
+    with pytest.raises(ValueError, match="forget: a column it writes is read-only"):
+        _weekly.forget(b.rng, b.members, 0.5)
+    with pytest.raises(TypeError, match="tracing_weights: expected a 1-D numpy array, got list"):
+        _weekly.tracing_weights(b.shells, [0.5] * len(b.nets), 0.2)
