@@ -792,3 +792,65 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
             revoked.append(picked)
             domestic[picked] = 0.0
     return ops, revoked
+
+
+# --- the weekly reporters' reductions (sim.observe) -------------------------------------------------------
+
+
+def count_where(mask, other=None):
+    """``np.count_nonzero(mask)``, or with ``other``, ``np.count_nonzero(mask & other)``, as an int."""
+    cdef Py_ssize_t i, n = rows_of(mask, "count_where"), count = 0
+    cdef const cnp.npy_bool* a = read_bool(mask, n, "count_where")
+    cdef const cnp.npy_bool* b = NULL if other is None else read_bool(other, n, "count_where")
+    for i in range(n):
+        if a[i] and (b == NULL or b[i]):
+            count += 1
+    return count
+
+
+def sum_where(values, mask):
+    """``values[mask].sum()`` for an int64 or float64 column and a bool mask: an int (added with int64's
+    wrap-around, as numpy adds) or a float (numpy's pairwise sum of the selected values)."""
+    cdef Py_ssize_t i, k = 0, n = rows_of(values, "sum_where")
+    cdef const cnp.npy_bool* selected = read_bool(mask, n, "sum_where")
+    cdef const int64_t* ints
+    cdef const double* floats
+    cdef uint64_t total = 0
+    cdef double* chosen
+    if cnp.PyArray_TYPE(<cnp.ndarray> values) != cnp.NPY_DOUBLE:
+        ints = read_i64(values, n, "sum_where")
+        for i in range(n):
+            if selected[i]:
+                total += <uint64_t> ints[i]
+        return <int64_t> total
+    floats = read_f64(values, n, "sum_where")
+    chosen = <double*> PyMem_Malloc((n + 1) * sizeof(double))
+    if chosen == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            if selected[i]:
+                chosen[k] = floats[i]
+                k += 1
+        return numpy_sum(chosen, k)
+    finally:
+        PyMem_Free(chosen)
+
+
+def mean_where(values, mask):
+    """``values[mask]``'s sum (numpy's pairwise sum of a float64 column, or the count of a bool column)
+    over its length, as a float; 0.0 when the mask selects nothing."""
+    cdef Py_ssize_t i, n = rows_of(values, "mean_where"), count = 0
+    cdef const cnp.npy_bool* selected = read_bool(mask, n, "mean_where")
+    cdef const cnp.npy_bool* flags
+    cdef Py_ssize_t hits = 0
+    for i in range(n):
+        count += selected[i] != 0
+    if count == 0:
+        return 0.0
+    if cnp.PyArray_TYPE(<cnp.ndarray> values) == cnp.NPY_BOOL:
+        flags = read_bool(values, n, "mean_where")
+        for i in range(n):
+            hits += selected[i] and flags[i]
+        return <double> hits / <double> count
+    return sum_where(values, mask) / <double> count

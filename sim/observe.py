@@ -11,22 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim import strategies
+from sim import _weekly, strategies
 
 if TYPE_CHECKING:
     from sim.model import ScamEnforcementModel
 
 Reporter = Callable[["ScamEnforcementModel"], float]
-
-
-def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
-    """``values[mask].mean()`` (0 when the mask is empty), without ``ndarray.mean``'s Python overhead:
-    the same float sum divided by the same count."""
-    chosen = values[mask]
-    if not len(chosen):
-        return 0.0
-    total = np.count_nonzero(chosen) if chosen.dtype == np.bool_ else np.add.reduce(chosen)
-    return float(total / len(chosen))
 
 
 def week(m: "ScamEnforcementModel") -> float:
@@ -39,7 +29,7 @@ def harm_usd(m: "ScamEnforcementModel") -> float:
 
 
 def active_networks(m: "ScamEnforcementModel") -> float:
-    return float(np.count_nonzero(m.nets.alive))
+    return float(_weekly.count_where(m.nets.alive))
 
 
 def networks_abroad(m: "ScamEnforcementModel") -> float:
@@ -47,24 +37,24 @@ def networks_abroad(m: "ScamEnforcementModel") -> float:
 
 
 def workers(m: "ScamEnforcementModel") -> float:
-    return float(m.nets.workers[m.nets.alive].sum())
+    return float(_weekly.sum_where(m.nets.workers, m.nets.alive))
 
 
 def recruiters_active(m: "ScamEnforcementModel") -> float:
-    return float(np.count_nonzero(m.recruiters.alive))
+    return float(_weekly.count_where(m.recruiters.alive))
 
 
 def shell_companies_active(m: "ScamEnforcementModel") -> float:
-    return float(np.count_nonzero(m.shells.alive))
+    return float(_weekly.count_where(m.shells.alive))
 
 
 def websites_active(m: "ScamEnforcementModel") -> float:
-    return float(m.nets.websites[m.nets.alive].sum())
+    return float(_weekly.sum_where(m.nets.websites, m.nets.alive))
 
 
 def proceeds_usd(m: "ScamEnforcementModel") -> float:
     """Criminal proceeds this week: victim losses less the intermediaries' cut, USD."""
-    return float(m.nets.revenue.sum())
+    return _weekly.array_sum(m.nets.revenue)
 
 
 def laundered_usd(m: "ScamEnforcementModel") -> float:
@@ -74,7 +64,7 @@ def laundered_usd(m: "ScamEnforcementModel") -> float:
 
 def intelligence_mean(m: "ScamEnforcementModel") -> float:
     """Mean share of core members known to the task force, over active networks."""
-    return _mean_where(m.intel, m.nets.alive)
+    return _weekly.mean_where(m.intel, m.nets.alive)
 
 
 def skilled_officers(m: "ScamEnforcementModel") -> float:
@@ -87,7 +77,7 @@ def partner_trust(m: "ScamEnforcementModel") -> float:
 
 def network_efficiency_mean(m: "ScamEnforcementModel") -> float:
     """Mean global efficiency (Latora & Marchiori) of the active networks' member graphs."""
-    return _mean_where(m.nets.efficiency, m.nets.alive)
+    return _weekly.mean_where(m.nets.efficiency, m.nets.alive)
 
 
 def initial_networks_active(m: "ScamEnforcementModel") -> float:
@@ -97,16 +87,16 @@ def initial_networks_active(m: "ScamEnforcementModel") -> float:
 
 
 def oc_linked_share(m: "ScamEnforcementModel") -> float:
-    return _mean_where(m.nets.oc, m.nets.alive)
+    return _weekly.mean_where(m.nets.oc, m.nets.alive)
 
 
 def security_mean(m: "ScamEnforcementModel") -> float:
-    return _mean_where(m.nets.security, m.nets.alive)
+    return _weekly.mean_where(m.nets.security, m.nets.alive)
 
 
 def dirty_cash_usd(m: "ScamEnforcementModel") -> float:
     """Unlaundered cash held by networks and in shell companies at the end of the week, USD."""
-    return float(m.nets.dirty[m.nets.alive].sum() + m.shells.balance.sum())
+    return _weekly.sum_where(m.nets.dirty, m.nets.alive) + _weekly.array_sum(m.shells.balance)
 
 
 def awareness(m: "ScamEnforcementModel") -> float:

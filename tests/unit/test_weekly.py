@@ -571,3 +571,24 @@ def test_columns_of_the_wrong_kind_are_refused_before_anything_is_read():
         _weekly.forget(b.rng, b.members, 0.5)
     with pytest.raises(TypeError, match="tracing_weights: expected a 1-D numpy array, got list"):
         _weekly.tracing_weights(b.shells, [0.5] * len(b.nets), 0.2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.sampled_from(["all", "none", "some"]))
+def test_reporter_reductions(index, seed, which):
+    """The reporters' counts, sums and means, as sim/observe.py computed them with numpy."""
+    a, _ = _pair(index, seed)
+    n, sh = a.nets, a.shells
+    mask = {"all": np.ones(len(n), bool), "none": np.zeros(len(n), bool), "some": n.alive}[which]
+    assert _weekly.count_where(mask) == np.count_nonzero(mask)
+    assert _weekly.count_where(mask, n.oc) == np.count_nonzero(mask & n.oc)
+    for column in ("workers", "websites", "dirty", "revenue", "security"):
+        values = getattr(n, column)
+        got, expected = _weekly.sum_where(values, mask), values[mask].sum()
+        assert type(got) is (int if values.dtype == np.int64 else float) and _same_values(got, expected)
+    for column in ("efficiency", "security", "oc", "dirty"):
+        values, chosen = getattr(n, column), getattr(n, column)[mask]
+        total = np.count_nonzero(chosen) if chosen.dtype == np.bool_ else np.add.reduce(chosen)
+        expected = float(total / len(chosen)) if len(chosen) else 0.0
+        assert _same_values(_weekly.mean_where(values, mask), expected)
+    assert _same_values(_weekly.array_sum(sh.balance), sh.balance.sum())
