@@ -13,7 +13,8 @@ import numpy as np
 
 cimport numpy as cnp
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
-from libc.stdint cimport int64_t
+from cpython.long cimport PyLong_AsLongLongAndOverflow, PyLong_CheckExact
+from libc.stdint cimport int64_t, uint64_t
 from libc.math cimport INFINITY, fabs, isfinite
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
@@ -141,42 +142,115 @@ cdef Py_ssize_t _choice_in(object rng, const double* weights, Py_ssize_t n) exce
 
 
 cdef class _Graph:
-    """An adjacency mapping as arrays: node k is the k-th key, its neighbours in their set's order."""
+    """An adjacency mapping as arrays: node k is the k-th key, its neighbours in their set's order.
+
+    Nodes are found by an open-addressing table of their values when every node is an ``int`` that fits
+    in 64 bits (member slots, and brokerage's outside nodes), else by a dict; a neighbour that is not a
+    node raises ``KeyError`` either way."""
 
     cdef Py_ssize_t n
     cdef Py_ssize_t* start
     cdef Py_ssize_t* near
 
     def __cinit__(self, object adj):
-        cdef Py_ssize_t k = 0, e = 0, edges = 0
+        cdef Py_ssize_t k = 0, e = 0, edges = 0, size = 8, slot
+        cdef bint small_ints = True
+        cdef int64_t key
+        cdef int64_t* keys = NULL
+        cdef Py_ssize_t* values = NULL
         self.n = len(adj)
-        index = {}
-        for node in adj:
-            index[node] = k
-            edges += len(adj[node])
-            k += 1
+        neighbours = []
+        for node, near in adj.items():
+            if small_ints and not _as_int64(node, &key):
+                small_ints = False
+            edges += len(near)
+            neighbours.append(near)
+        if len(neighbours) != self.n:
+            raise ValueError("graph: the adjacency mapping changed while it was read")
         self.start = <Py_ssize_t*> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
         self.near = <Py_ssize_t*> PyMem_Malloc((edges + 1) * sizeof(Py_ssize_t))
         if self.start == NULL or self.near == NULL:
             raise MemoryError()
-        k = 0
-        for node in adj:
-            if k >= self.n:
-                raise ValueError("graph: the adjacency mapping changed while it was read")
-            self.start[k] = e
-            for other in adj[node]:
-                if e >= edges:  # a neighbour collection longer than its len()
-                    raise ValueError(f"graph: the neighbours of {node!r} are more than their len()")
-                self.near[e] = index[other]
-                e += 1
-            k += 1
-        if k != self.n or e != edges:
+        if small_ints:
+            while size < 2 * self.n:
+                size <<= 1
+            keys = <int64_t*> PyMem_Malloc(size * sizeof(int64_t))
+            values = <Py_ssize_t*> PyMem_Malloc(size * sizeof(Py_ssize_t))
+            if keys == NULL or values == NULL:
+                PyMem_Free(keys)
+                PyMem_Free(values)
+                raise MemoryError()
+            for slot in range(size):
+                values[slot] = -1
+            for node in adj:
+                _as_int64(node, &key)
+                _put(keys, values, size, key, k)
+                k += 1
+        else:
+            index = {}
+            for node in adj:
+                index[node] = k
+                k += 1
+        try:
+            k = 0
+            for near in neighbours:
+                self.start[k] = e
+                for other in near:
+                    if e >= edges:  # a neighbour collection longer than its len()
+                        raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
+                    if small_ints:
+                        self.near[e] = _get(keys, values, size, other)
+                    else:
+                        self.near[e] = index[other]
+                    e += 1
+                k += 1
+        finally:
+            PyMem_Free(keys)
+            PyMem_Free(values)
+        if e != edges:
             raise ValueError("graph: the adjacency mapping changed while it was read")
         self.start[self.n] = e
 
     def __dealloc__(self):
         PyMem_Free(self.start)
         PyMem_Free(self.near)
+
+
+cdef inline bint _as_int64(object value, int64_t* out) except -1:
+    """True, with ``value`` in ``out``, for an ``int`` (not a subclass such as ``bool``) that fits in 64
+    bits; False otherwise."""
+    cdef int overflow = 0
+    if not PyLong_CheckExact(value):
+        return False
+    out[0] = PyLong_AsLongLongAndOverflow(value, &overflow)
+    return overflow == 0
+
+
+cdef inline Py_ssize_t _home(int64_t key, Py_ssize_t size) noexcept nogil:
+    """Where ``key`` starts its search in a table of ``size`` (a power of two) slots: Fibonacci hashing."""
+    return <Py_ssize_t> ((<uint64_t> key * 0x9E3779B97F4A7C15ULL) >> 32) & (size - 1)
+
+
+cdef inline void _put(int64_t* keys, Py_ssize_t* values, Py_ssize_t size, int64_t key, Py_ssize_t value) noexcept:
+    """Insert a new ``key`` (the table has free slots: it is at least twice as large as its contents)."""
+    cdef Py_ssize_t slot = _home(key, size)
+    while values[slot] >= 0:
+        slot = (slot + 1) & (size - 1)
+    keys[slot], values[slot] = key, value
+
+
+cdef inline Py_ssize_t _get(int64_t* keys, Py_ssize_t* values, Py_ssize_t size, object other) except -1:
+    """The value of the key ``other``; ``KeyError`` if it is not in the table."""
+    cdef int64_t key
+    cdef Py_ssize_t slot
+    if not _as_int64(other, &key):
+        raise KeyError(other)
+    slot = _home(key, size)
+    while values[slot] >= 0:
+        if keys[slot] == key:
+            return values[slot]
+        slot = (slot + 1) & (size - 1)
+    raise KeyError(other)
 
 
 #: Shortest-path counts are held as doubles, exact integers below this value.

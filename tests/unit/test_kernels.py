@@ -397,3 +397,31 @@ def test_reveal_refuses_what_it_cannot_draw_or_read():
         _kernels.reveal(np.random.default_rng(1), {1: {40}, 40: {1}}, role, known, 1, True, 1.0, 0, 5)
     with pytest.raises(ValueError, match="3 known flags for 40 roles"):
         _kernels.reveal(np.random.default_rng(1), adj, role, known[:3], 1, True, 1.0, BOSS, ASSOCIATE)
+
+
+@given(graphs(), st.sampled_from(["str", "huge", "mixed"]))
+@settings(max_examples=150, deadline=None)
+def test_graph_kernels_read_any_hashable_nodes_alike(adj, kind):
+    """Nodes that are 64-bit ints are found by the kernels' own table, others by a dict: the same
+    graph under other labels (same order of nodes and neighbours) gives the same numbers."""
+    label = {
+        "str": lambda v: f"n{v}",
+        "huge": lambda v: 2**70 + v,
+        "mixed": lambda v: v if v % 2 else f"n{v}",
+    }[kind]
+    relabelled = {label(v): [label(w) for w in adj[v]] for v in adj}
+    as_sets = {v: list(adj[v]) for v in adj}  # the same neighbour order as the relabelled lists
+    assert _kernels.efficiency(relabelled) == _kernels.efficiency(as_sets)
+    assert _kernels.connected(relabelled) == _kernels.connected(as_sets)
+    assert _kernels.level_sizes(relabelled) == _kernels.level_sizes(as_sets)
+    scores, relabelled_scores = _kernels.betweenness(as_sets), _kernels.betweenness(relabelled)
+    assert list(relabelled_scores.values()) == list(scores.values())
+
+
+@pytest.mark.parametrize("stranger", [7, -1, 2**64, "x", True])
+def test_a_neighbour_that_is_not_a_node_is_a_key_error(stranger):
+    for nodes in ([0, 1, 2], ["a", "b", "c"]):
+        adj = {nodes[0]: [nodes[1], stranger], nodes[1]: [nodes[0]], nodes[2]: []}
+        for kernel in (_kernels.level_sizes, _kernels.betweenness, _kernels.efficiency, _kernels.connected):
+            with pytest.raises(KeyError):
+                kernel(adj)
