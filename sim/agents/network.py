@@ -84,21 +84,30 @@ class ScamNetwork(mesa.Agent):
     def build(self, managers: int, facilitators: int, associates: int = 0) -> None:
         """Create the boss, managers, facilitators (at least one of each skill) and low-level
         associates (team leaders, money mules, drivers), and link them."""
-        self.add_member(BOSS)
-        for _ in range(managers):
-            self.add_member(MANAGER)
-        roles = list(FACILITATOR_ROLES)
+        self.add_members([BOSS] + [MANAGER] * managers)
         extra = self.model.rng.choice(FACILITATOR_ROLES, size=max(facilitators - 3, 0))
-        for role in roles + [int(r) for r in extra] + [ASSOCIATE] * associates:
-            self.add_member(role)
+        self.add_members(list(FACILITATOR_ROLES) + [int(r) for r in extra] + [ASSOCIATE] * associates)
         self.efficiency0 = rules.global_efficiency(self.adj)
         self._record_structure(self.efficiency0)
 
     def add_member(self, role: int) -> int:
-        """Add a member and tie it in: decentralised networks link managers to each other, centralised
-        ones to the boss; facilitators hang off a manager (or the boss)."""
+        """Add a member and tie it in (:meth:`add_members`); returns its slot."""
+        return self.add_members([role])[0]
+
+    def add_members(self, roles: list[int]) -> list[int]:
+        """Add members with ``roles`` (their rows appended at once), each tied in after the one before:
+        decentralised networks link managers to each other, centralised ones to the boss; facilitators
+        hang off a manager (or the boss). Returns their slots."""
+        if not roles:
+            return []
+        slots = self.model.members.add(len(roles), net=self.slot, role=roles, alive=True).tolist()
+        for m, role in zip(slots, roles, strict=True):
+            self._tie_in(m, role)
+        return slots
+
+    def _tie_in(self, m: int, role: int) -> None:
+        """Link the new member ``m`` (whose row exists, with ``role``) into the graph."""
         model, d = self.model, self.decentralisation
-        m = int(model.members.add(1, net=self.slot, role=role, alive=True)[0])
         others = list(self.adj)
         boss, managers = _kernels.boss_and_managers(self.adj, model.members.role, BOSS, MANAGER)
         if role == BOSS:
@@ -122,7 +131,6 @@ class ScamNetwork(mesa.Agent):
         for x in ties:
             self.adj[m].add(x)
             self.adj[x].add(m)
-        return m
 
     def remove_member(self, member: int) -> None:
         """Take a member out of the graph (arrest). The graph may fall apart into pieces; they stay
@@ -244,14 +252,10 @@ class ScamNetwork(mesa.Agent):
 
     def fill_vacancies(self, managers: int, facilitators: int, associates: int = 0) -> None:
         """Recruit replacement members (drawn by the model at the role's replacement rate)."""
-        for _ in range(managers):
-            self.add_member(MANAGER)
-        for _ in range(associates):
-            self.add_member(ASSOCIATE)
-        present = set(self.roles())
+        present = set(self.roles())  # the skills the new managers and associates do not change
         missing = [r for r in FACILITATOR_ROLES if r not in present] or list(FACILITATOR_ROLES)
-        for k in range(facilitators):
-            self.add_member(missing[k % len(missing)])
+        skills = [missing[k % len(missing)] for k in range(facilitators)]
+        self.add_members([MANAGER] * managers + [ASSOCIATE] * associates + skills)
         self.refresh_structure()
 
     def known_members(self) -> list[int]:
