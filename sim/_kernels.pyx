@@ -1,12 +1,16 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled kernels of :mod:`sim.rules`: the same numbers, without the interpreter's per-call cost.
+"""Compiled kernels of :mod:`sim.rules` and of the events' member-graph work: the same numbers, without
+the interpreter's per-call cost.
 
-Each function here gives exactly what its reference in :mod:`sim.rules` gives, to the last bit and
-with the random generator left in the same state; ``tests/unit/test_kernels.py`` checks this on many
-random inputs. Random draws call numpy's own C routines (``numpy/random/c_distributions.pxd``) on the
-generator's bit generator, one element after another, which is what ``Generator.binomial`` and
-``Generator.poisson`` do for an array; what they leave out is numpy's Python-level checking of the
-arguments (about 10 microseconds a call), so the callers pass only valid ones.
+Each function here gives exactly what its reference gives (a rule of :mod:`sim.rules`, or the Python form
+it replaced in :mod:`sim.agents.network` and :mod:`sim.agents.actions`, named in its docstring), to the
+last bit and with the random generator left in the same state; ``tests/unit/test_kernels.py`` checks this
+on many random inputs against those forms. Random draws call numpy's own C routines
+(``numpy/random/c_distributions.pxd``) on the generator's bit generator, one element after another, which
+is what ``Generator.binomial`` and ``Generator.poisson`` do for an array; what they leave out is numpy's
+Python-level checking of the arguments (about 10 microseconds a call), so they check what keeps numpy's
+samplers from looping, and the callers pass only valid ones otherwise. Arrays are read through their data
+pointers after ``sim/_numpy_like.pxd``'s checks of their kind and length.
 """
 
 import numpy as np
