@@ -627,3 +627,33 @@ def boss_and_managers(object adj, object roles, int64_t boss, int64_t manager):
         elif r == manager:
             managers.append(member)
     return first, managers
+
+
+def components(object adj):
+    """The connected pieces of the graph ``adj``, each as the list of its nodes in the order a
+    breadth-first search from its first node meets them, the pieces in the order of their first nodes in
+    ``adj``."""
+    cdef _Graph g = _Graph(adj)
+    cdef Py_ssize_t s, k, tail
+    nodes = list(adj)
+    pieces = []
+    if g.n == 0:
+        return pieces
+    cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((g.n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((g.n + 1) * sizeof(Py_ssize_t))
+    cdef unsigned char* seen = <unsigned char*> PyMem_Calloc(g.n + 1, 1)
+    try:
+        if dist == NULL or queue == NULL or seen == NULL:
+            raise MemoryError()
+        for s in range(g.n):
+            if seen[s]:
+                continue
+            tail = _search(g, s, dist, queue, NULL)
+            for k in range(tail):
+                seen[queue[k]] = 1
+            pieces.append([nodes[queue[k]] for k in range(tail)])
+        return pieces
+    finally:
+        PyMem_Free(dist)
+        PyMem_Free(queue)
+        PyMem_Free(seen)

@@ -145,14 +145,9 @@ class ScamNetwork(mesa.Agent):
         return _kernels.connected(self.adj)
 
     def components(self) -> list[set[int]]:
-        """Connected pieces of the member graph, largest first."""
-        seen: set[int] = set()
-        pieces = []
-        for v in self.adj:
-            if v not in seen:
-                piece = set(rules._distances_from(self.adj, v))
-                seen |= piece
-                pieces.append(piece)
+        """Connected pieces of the member graph, largest first (pieces of equal size in the order of their
+        first members in ``adj``)."""
+        pieces = [set(piece) for piece in _kernels.components(self.adj)]
         return sorted(pieces, key=len, reverse=True)
 
     def reconnect(self) -> None:

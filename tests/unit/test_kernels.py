@@ -425,3 +425,18 @@ def test_a_neighbour_that_is_not_a_node_is_a_key_error(stranger):
         for kernel in (_kernels.level_sizes, _kernels.betweenness, _kernels.efficiency, _kernels.connected):
             with pytest.raises(KeyError):
                 kernel(adj)
+
+
+@given(graphs())
+@settings(max_examples=200, deadline=None)
+def test_components_are_the_searches_from_each_unseen_node(adj):
+    """ScamNetwork.components' former form: a search from each node not yet reached, in adj order."""
+    seen, expected = set(), []
+    for v in adj:
+        if v not in seen:
+            piece = set(rules._distances_from(adj, v))
+            seen |= piece
+            expected.append(piece)
+    got = _kernels.components(adj)
+    assert [set(piece) for piece in got] == expected
+    assert all(len(piece) == len(set(piece)) for piece in got)
