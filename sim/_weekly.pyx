@@ -31,7 +31,9 @@ from libc.math cimport INFINITY, ceil, floor, rint
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
-from numpy.random.c_distributions cimport binomial_t, random_binomial, random_multinomial, random_poisson
+from numpy.random.c_distributions cimport (
+    binomial_t, random_binomial, random_bounded_uint64, random_multinomial, random_poisson,
+)
 
 from sim._numpy_like cimport (
     bitgen_of, check_mean, check_probability, cumulative_pick, new_array, numpy_sum, read_bool, read_f64,
@@ -854,3 +856,87 @@ def mean_where(values, mask):
             hits += selected[i] and flags[i]
         return <double> hits / <double> count
     return sum_where(values, mask) / <double> count
+
+
+# --- forensics: companies revealed by seized devices (sim.agents.actions.forensics) --------------------
+
+
+cdef inline uint64_t _gen_mask(uint64_t max_val) noexcept nogil:
+    """numpy's ``_gen_mask``: the smallest mask of low bits that covers ``max_val``."""
+    cdef uint64_t mask = max_val
+    mask |= mask >> 1
+    mask |= mask >> 2
+    mask |= mask >> 4
+    mask |= mask >> 8
+    mask |= mask >> 16
+    mask |= mask >> 32
+    return mask
+
+
+def reveal_companies(object rng, shells, int64_t owner, int64_t leads):
+    """Companies of network ``owner`` revealed by ``leads`` leads, each with even odds; returns how many.
+    In numpy::
+
+        hidden = (alive & ~known & (net == owner)).nonzero()[0]
+        if len(hidden):
+            k = min(len(hidden), int(rng.binomial(leads, 0.5)))
+            known[rng.choice(hidden, k, replace=False)] = True
+
+    ``Generator.choice`` without replacement of ``k`` of up to 10,000 items is Floyd's algorithm on a
+    hash set of ``1 + _gen_mask(int(1.2 k))`` slots, one ``random_bounded_uint64`` per item, then a
+    shuffle of the ``k`` picks (numpy's ``_shuffle_int``); both are made here as numpy makes them. More
+    than 10,000 hidden companies of one network are refused (numpy shuffles a tail instead)."""
+    cdef str what = "reveal_companies"
+    cdef Py_ssize_t s, m = rows_of(shells.alive, what), pop = 0, k, j, i
+    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
+    cdef cnp.npy_bool* known = write_bool(shells.known, m, what)
+    cdef const int64_t* net = read_i64(shells.net, m, what)
+    cdef uint64_t mask, val, loc, set_size, EMPTY = <uint64_t> -1
+    cdef int64_t temp
+    if leads < 0:
+        raise ValueError(f"reveal_companies: leads must be >= 0, got {leads}")
+    cdef _Buffers buf = _Buffers(3)
+    cdef int64_t* hidden = <int64_t*> buf.get(0, m)  # an int64 is as wide as a double
+    for s in range(m):
+        if alive[s] and not known[s] and net[s] == owner:
+            hidden[pop] = s
+            pop += 1
+    if pop == 0:
+        return 0
+    if pop > 10000:
+        raise ValueError(f"reveal_companies: {pop} hidden companies, more than numpy's Floyd's algorithm takes")
+    cdef binomial_t cache
+    memset(&cache, 0, sizeof(binomial_t))
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    with rng.bit_generator.lock:
+        k = random_binomial(bitgen, 0.5, leads, &cache)
+    k = k if k < pop else pop
+    mask = _gen_mask(<uint64_t> (1.2 * k))
+    set_size = 1 + mask
+    cdef uint64_t* hash_set = <uint64_t*> buf.get(1, set_size)
+    cdef int64_t* idx = <int64_t*> buf.get(2, k)
+    for i in range(<Py_ssize_t> set_size):
+        hash_set[i] = EMPTY
+    with rng.bit_generator.lock:
+        for j in range(pop - k, pop):
+            val = random_bounded_uint64(bitgen, 0, j, 0, 0)
+            loc = val & mask
+            while hash_set[loc] != EMPTY and hash_set[loc] != val:
+                loc = (loc + 1) & mask
+            if hash_set[loc] == EMPTY:  # val is new
+                hash_set[loc] = val
+                idx[j - pop + k] = <int64_t> val
+            else:  # val was picked before: j is new
+                loc = j & mask
+                while hash_set[loc] != EMPTY:
+                    loc = (loc + 1) & mask
+                hash_set[loc] = j
+                idx[j - pop + k] = j
+        for i in range(k - 1, 0, -1):  # _shuffle_int(k, first=1)
+            j = random_bounded_uint64(bitgen, 0, i, 0, 0)
+            temp = idx[j]
+            idx[j] = idx[i]
+            idx[i] = temp
+    for i in range(k):
+        known[hidden[idx[i]]] = True
+    return k

@@ -81,11 +81,7 @@ def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
     if not network.active or leads <= 0:
         return
     network.reveal(leads, model.rng)
-    sh = model.shells
-    hidden = (sh.alive & ~sh.known & (sh.net == network.slot)).nonzero()[0]
-    if len(hidden):
-        k = min(len(hidden), int(model.rng.binomial(leads, 0.5)))
-        sh.known[model.rng.choice(hidden, k, replace=False)] = True
+    _weekly.reveal_companies(model.rng, model.shells, network.slot, leads)  # each lead with even odds
 
 
 def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:

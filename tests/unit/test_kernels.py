@@ -18,8 +18,18 @@ def _pair(seed: int, bit_generator=np.random.PCG64):
 
 
 def _same_state(a: np.random.Generator, b: np.random.Generator) -> bool:
-    """Both generators continue alike (states compared by the next draws, which any generator has)."""
-    return a.bit_generator.random_raw(4).tolist() == b.bit_generator.random_raw(4).tolist()
+    """Both generators are in the same state (their buffered 32 bits included) and continue alike."""
+    same = _equal(a.bit_generator.state, b.bit_generator.state)
+    return same and a.bit_generator.random_raw(4).tolist() == b.bit_generator.random_raw(4).tolist()
+
+
+def _equal(x, y) -> bool:
+    """Equality of bit generator states: dicts of numbers, and arrays (MT19937's key)."""
+    if isinstance(x, dict):
+        return isinstance(y, dict) and x.keys() == y.keys() and all(_equal(x[k], y[k]) for k in x)
+    if isinstance(x, np.ndarray):
+        return isinstance(y, np.ndarray) and np.array_equal(x, y)
+    return x == y
 
 
 # p = 0.5 and p * n around 30 switch numpy between its inversion and BTPE samplers, and p > 0.5 draws 1 - p

@@ -87,6 +87,7 @@ def _assert_same(a: SimpleNamespace, b: SimpleNamespace) -> None:
         for column in ta._columns:
             x, y = getattr(ta, column), getattr(tb, column)
             assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), f"{name}.{column} differs"
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state  # the buffered 32 bits included
     assert a.rng.bit_generator.random_raw(4).tolist() == b.rng.bit_generator.random_raw(4).tolist()
 
 
@@ -592,3 +593,40 @@ def test_reporter_reductions(index, seed, which):
         expected = float(total / len(chosen)) if len(chosen) else 0.0
         assert _same_values(_weekly.mean_where(values, mask), expected)
     assert _same_values(_weekly.array_sum(sh.balance), sh.balance.sum())
+
+
+def reveal_companies_numpy(t, owner, leads):
+    """actions.forensics' companies before they were compiled (returns how many were revealed)."""
+    sh, rng = t.shells, t.rng
+    hidden = (sh.alive & ~sh.known & (sh.net == owner)).nonzero()[0]
+    if not len(hidden):
+        return 0
+    k = min(len(hidden), int(rng.binomial(leads, 0.5)))
+    sh.known[rng.choice(hidden, k, replace=False)] = True
+    return k
+
+
+@settings(max_examples=100, deadline=None)
+@given(states, seeds, st.integers(0, 60), st.sampled_from([0, 1, 2, 3, 7, 40, 400]))
+def test_reveal_companies(index, seed, owner, leads):
+    a, b = _pair(index, seed)
+    owner = owner % len(a.nets)
+    expected = reveal_companies_numpy(a, owner, leads)
+    assert _weekly.reveal_companies(b.rng, b.shells, owner, leads) == expected
+    _assert_same(a, b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seeds, st.integers(1, 3000), st.integers(1, 5000))
+def test_reveal_companies_draw_numpys_choice_without_replacement(seed, hidden, leads):
+    """Many hidden companies of one network: Floyd's algorithm with collisions, and the shuffle."""
+    shells = SimpleNamespace(
+        alive=np.ones(hidden + 5, bool), known=np.zeros(hidden + 5, bool), net=np.zeros(hidden + 5, np.int64)
+    )
+    shells.net[:5] = 1  # another network's companies
+    shells.known[5:][np.random.default_rng(seed).random(hidden) < 0.1] = True
+    a = SimpleNamespace(shells=copy.deepcopy(shells), rng=np.random.default_rng(seed))
+    ours, rng = copy.deepcopy(shells), np.random.default_rng(seed)
+    assert _weekly.reveal_companies(rng, ours, 0, leads) == reveal_companies_numpy(a, 0, leads)
+    assert ours.known.tobytes() == a.shells.known.tobytes()
+    assert rng.bit_generator.state == a.rng.bit_generator.state
