@@ -657,3 +657,21 @@ def components(object adj):
         PyMem_Free(dist)
         PyMem_Free(queue)
         PyMem_Free(seen)
+
+
+def found_on_site(object rng, object adj, object roles, int64_t boss, double share):
+    """The members a raid finds on site: ``[m for m in adj if role[m] != boss and rng.random() < share]``
+    (one uniform per member other than the boss, in the graph's order)."""
+    cdef Py_ssize_t rows = rows_of(roles, "found_on_site")
+    cdef const int64_t* role = read_i64(roles, rows, "found_on_site")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef double u
+    found = []
+    for member in adj:
+        if role[_slot(member, rows)] == boss:
+            continue
+        with rng.bit_generator.lock:
+            u = bitgen.next_double(bitgen.state)
+        if u < share:
+            found.append(member)
+    return found

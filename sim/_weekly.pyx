@@ -940,3 +940,21 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads):
     for i in range(k):
         known[hidden[idx[i]]] = True
     return k
+
+
+def reorganising(object rng, nets, double rate):
+    """The live, fragmented networks that reorganise this week, each at ``rate``: the slots where
+    ``alive & fragmented & (rng.random(len(nets)) < rate)`` (one uniform per network slot)."""
+    cdef str what = "reorganising"
+    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const cnp.npy_bool* fragmented = read_bool(nets.fragmented, n, what)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef double u
+    due = []
+    with rng.bit_generator.lock:
+        for i in range(n):
+            u = bitgen.next_double(bitgen.state)  # drawn for every slot
+            if alive[i] and fragmented[i] and u < rate:
+                due.append(i)
+    return due

@@ -174,14 +174,16 @@ class ScamEnforcementModel(mesa.Model):
             self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]), int(new_a[i]))
 
     def _reorganise(self) -> None:
-        n = self.nets
-        due = n.alive & n.fragmented & (self.rng.random(len(n)) < self.params.adaptation.manager_replace_rate)
-        for i in due.nonzero()[0]:
+        """Fragmented networks reconnect their pieces at the manager replacement rate
+        (:func:`sim._weekly.reorganising`: one uniform per network)."""
+        for i in _weekly.reorganising(self.rng, self.nets, self.params.adaptation.manager_replace_rate):
             self.network_at[i].reconnect()
 
     def _entry(self) -> None:
         n, a = self.nets, self.params.adaptation
-        expected = rules.entry_expected(a.entry_rate, self.margin, float(n.alive.sum()), a.market_networks)
+        expected = rules.entry_expected(
+            a.entry_rate, self.margin, float(_weekly.count_where(n.alive)), a.market_networks
+        )
         k = int(self.rng.poisson(expected))
         if k:
             world.spawn_networks(self, k, world.initial_zones(self, k), fill=0.1)

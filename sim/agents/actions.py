@@ -86,7 +86,7 @@ def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
 
 def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:
     """Arrest the core members (not the boss) found on site during a raid."""
-    present = [m for m, role in network.role_of().items() if role != BOSS and model.rng.random() < share]
+    present = _kernels.found_on_site(model.rng, network.adj, model.members.role, BOSS, share)
     for m in present:
         if not network.active:
             break

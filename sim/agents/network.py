@@ -166,10 +166,6 @@ class ScamNetwork(mesa.Agent):
         """The role of each member, in the order of ``adj``."""
         return _kernels.roles_in(self.adj, self.model.members.role)
 
-    def role_of(self) -> dict[int, int]:
-        """Member -> role, in the order of ``adj`` (one indexing call for the whole graph)."""
-        return dict(zip(self.adj, self.roles(), strict=True))
-
     def refresh_structure(self) -> None:
         """Recompute the cached graph measures and capabilities after the graph changed."""
         self._record_structure(rules.global_efficiency(self.adj))

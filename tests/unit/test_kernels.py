@@ -450,3 +450,14 @@ def test_components_are_the_searches_from_each_unseen_node(adj):
     got = _kernels.components(adj)
     assert [set(piece) for piece in got] == expected
     assert all(len(piece) == len(set(piece)) for piece in got)
+
+
+@given(member_graphs(), st.sampled_from([0.0, 0.3, 0.5, 1.0]), st.integers(0, 2**32))
+@settings(max_examples=200, deadline=None)
+def test_found_on_site_draws_what_the_raid_drew(graph, share, seed):
+    adj, role, _ = graph
+    ours, numpys = _pair(seed)
+    role_of = dict(zip(adj, role[list(adj)].tolist() if adj else [], strict=True))  # the raid's former form
+    expected = [m for m, r in role_of.items() if r != BOSS and numpys.random() < share]
+    assert _kernels.found_on_site(ours, adj, role, BOSS, share) == expected
+    assert _same_state(ours, numpys)

@@ -630,3 +630,15 @@ def test_reveal_companies_draw_numpys_choice_without_replacement(seed, hidden, l
     assert _weekly.reveal_companies(rng, ours, 0, leads) == reveal_companies_numpy(a, 0, leads)
     assert ours.known.tobytes() == a.shells.known.tobytes()
     assert rng.bit_generator.state == a.rng.bit_generator.state
+
+
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, rates)
+def test_reorganising(index, seed, rate):
+    a, b = _pair(index, seed)
+    n = a.nets
+    n.fragmented[np.random.default_rng(seed).random(len(n)) < 0.5] = True
+    b.nets.fragmented[:] = n.fragmented
+    due = n.alive & n.fragmented & (a.rng.random(len(n)) < rate)  # ScamEnforcementModel._reorganise's
+    assert _weekly.reorganising(b.rng, b.nets, rate) == due.nonzero()[0].tolist()
+    _assert_same(a, b)
