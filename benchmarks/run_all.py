@@ -18,7 +18,7 @@ two timings taken in this script, so that the load of a shared machine affects b
 It also times each phase of the weekly schedule (what a step spends its time on). With ``--docs`` it
 writes the table, the phases and the scaling into ``docs/performance.md`` (between its marker comments).
 
-    python benchmarks/run_all.py --docs     # the full suite (about 40 minutes; reproduction is most of it)
+    python benchmarks/run_all.py --docs     # the full suite (about 15 minutes; reproduction is most of it)
     python benchmarks/run_all.py --quick    # fewer runs and weeks: about two minutes
 """
 
