@@ -873,13 +873,13 @@ cdef inline uint64_t _gen_mask(uint64_t max_val) noexcept nogil:
     return mask
 
 
-def reveal_companies(object rng, shells, int64_t owner, int64_t leads):
-    """Companies of network ``owner`` revealed by ``leads`` leads, each with even odds; returns how many.
-    In numpy::
+def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double share):
+    """Companies of network ``owner`` revealed by ``leads`` leads, each with chance ``share``; returns how
+    many. In numpy::
 
         hidden = (alive & ~known & (net == owner)).nonzero()[0]
         if len(hidden):
-            k = min(len(hidden), int(rng.binomial(leads, 0.5)))
+            k = min(len(hidden), int(rng.binomial(leads, share)))
             known[rng.choice(hidden, k, replace=False)] = True
 
     ``Generator.choice`` without replacement of ``k`` of up to 10,000 items is Floyd's algorithm on a
@@ -895,6 +895,7 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads):
     cdef int64_t temp
     if leads < 0:
         raise ValueError(f"reveal_companies: leads must be >= 0, got {leads}")
+    check_probability(share, "reveal_companies")
     cdef _Buffers buf = _Buffers(3)
     cdef int64_t* hidden = <int64_t*> buf.get(0, m)  # an int64 is as wide as a double
     for s in range(m):
@@ -909,7 +910,7 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads):
     memset(&cache, 0, sizeof(binomial_t))
     cdef bitgen_t* bitgen = bitgen_of(rng)
     with rng.bit_generator.lock:
-        k = random_binomial(bitgen, 0.5, leads, &cache)
+        k = random_binomial(bitgen, share, leads, &cache)
     k = k if k < pop else pop
     mask = _gen_mask(<uint64_t> (1.2 * k))
     set_size = 1 + mask

@@ -81,7 +81,7 @@ def forensics(model: "ScamEnforcementModel", network, leads: int) -> None:
     if not network.active or leads <= 0:
         return
     network.reveal(leads, model.rng)
-    _weekly.reveal_companies(model.rng, model.shells, network.slot, leads)  # each lead with even odds
+    _weekly.reveal_companies(model.rng, model.shells, network.slot, leads, 0.5)  # each lead with even odds
 
 
 def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int:

@@ -595,24 +595,30 @@ def test_reporter_reductions(index, seed, which):
     assert _same_values(_weekly.array_sum(sh.balance), sh.balance.sum())
 
 
-def reveal_companies_numpy(t, owner, leads):
+def reveal_companies_numpy(t, owner, leads, share=0.5):
     """actions.forensics' companies before they were compiled (returns how many were revealed)."""
     sh, rng = t.shells, t.rng
     hidden = (sh.alive & ~sh.known & (sh.net == owner)).nonzero()[0]
     if not len(hidden):
         return 0
-    k = min(len(hidden), int(rng.binomial(leads, 0.5)))
+    k = min(len(hidden), int(rng.binomial(leads, share)))
     sh.known[rng.choice(hidden, k, replace=False)] = True
     return k
 
 
 @settings(max_examples=100, deadline=None)
-@given(states, seeds, st.integers(0, 60), st.sampled_from([0, 1, 2, 3, 7, 40, 400]))
-def test_reveal_companies(index, seed, owner, leads):
+@given(
+    states,
+    seeds,
+    st.integers(0, 60),
+    st.sampled_from([0, 1, 2, 3, 7, 40, 400]),
+    st.sampled_from([0.0, 0.3, 0.5, 1.0]),
+)
+def test_reveal_companies(index, seed, owner, leads, share):
     a, b = _pair(index, seed)
     owner = owner % len(a.nets)
-    expected = reveal_companies_numpy(a, owner, leads)
-    assert _weekly.reveal_companies(b.rng, b.shells, owner, leads) == expected
+    expected = reveal_companies_numpy(a, owner, leads, share)
+    assert _weekly.reveal_companies(b.rng, b.shells, owner, leads, share) == expected
     _assert_same(a, b)
 
 
@@ -627,7 +633,7 @@ def test_reveal_companies_draw_numpys_choice_without_replacement(seed, hidden, l
     shells.known[5:][np.random.default_rng(seed).random(hidden) < 0.1] = True
     a = SimpleNamespace(shells=copy.deepcopy(shells), rng=np.random.default_rng(seed))
     ours, rng = copy.deepcopy(shells), np.random.default_rng(seed)
-    assert _weekly.reveal_companies(rng, ours, 0, leads) == reveal_companies_numpy(a, 0, leads)
+    assert _weekly.reveal_companies(rng, ours, 0, leads, 0.5) == reveal_companies_numpy(a, 0, leads)
     assert ours.known.tobytes() == a.shells.known.tobytes()
     assert rng.bit_generator.state == a.rng.bit_generator.state
 
