@@ -160,14 +160,15 @@ def test_odd_checks_every_parameter_group() -> None:
 
 def test_odd_appendix_a_names_existing_functions() -> None:
     """Appendix A locates each fixed constant by file and function (not by line): every file it names
-    exists and every function, method or constant it names is defined in one of the files of its row."""
+    (Python, or a compiled kernel's Cython source) exists and every function, method or constant it names
+    is defined in one of the files of its row."""
     text = ODD.read_text(encoding="utf-8")
     appendix = text[text.index("## Appendix A") : text.index("## References")]
     rows = [line for line in appendix.splitlines() if line.startswith("| `sim/")]
     assert len(rows) > 20, "Appendix A lost its table"
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
-        files = [ROOT / f for f in re.findall(r"`([\w/]+\.py)`", cells[0])]
+        files = [ROOT / f for f in re.findall(r"`([\w/]+\.pyx?)`", cells[0])]
         assert files and all(f.exists() for f in files), row
         source = "\n".join(f.read_text(encoding="utf-8") for f in files)
         for name in re.findall(r"`([\w.]+)`", cells[1]):
