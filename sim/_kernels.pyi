@@ -44,10 +44,20 @@ def reveal(
     boss: int,
     associate: int,
 ) -> int: ...
-def boss_and_managers(
-    adj: Mapping[int, Set[int]], role: NDArray[np.int64], boss: int, manager: int
-) -> tuple[int | None, list[int]]: ...
 def components(adj: Mapping[int, Set[int]]) -> list[list[int]]: ...
 def found_on_site(
     rng: np.random.Generator, adj: Mapping[int, Set[int]], roles: NDArray[np.int64], boss: int, share: float
 ) -> list[int]: ...
+def tie_in(
+    rng: np.random.Generator,
+    adj: dict[int, set[int]],
+    roles: NDArray[np.int64],
+    member: int,
+    role: int,
+    boss: int,
+    manager: int,
+    associate: int,
+    manager_tie: float,
+    boss_tie: float,
+    facilitator_boss: float,
+) -> None: ...

@@ -22,7 +22,7 @@ from libc.stdint cimport int64_t, uint64_t
 from libc.math cimport INFINITY, fabs, isfinite
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
-from numpy.random.c_distributions cimport binomial_t, random_binomial, random_poisson
+from numpy.random.c_distributions cimport binomial_t, random_binomial, random_bounded_uint64, random_poisson
 
 from sim._numpy_like cimport (
     bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum, poisson_lam_max, read_bool, read_f64,
@@ -612,23 +612,6 @@ cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool* known, P
     return size
 
 
-def boss_and_managers(object adj, object roles, int64_t boss, int64_t manager):
-    """``(first member with role boss or None, [members with role manager])``, in the graph's order."""
-    cdef Py_ssize_t rows = rows_of(roles, "boss_and_managers")
-    cdef const int64_t* role = read_i64(roles, rows, "boss_and_managers")
-    cdef int64_t r
-    first = None
-    managers = []
-    for member in adj:
-        r = role[_slot(member, rows)]
-        if r == boss:
-            if first is None:
-                first = member
-        elif r == manager:
-            managers.append(member)
-    return first, managers
-
-
 def components(object adj):
     """The connected pieces of the graph ``adj``, each as the list of its nodes in the order a
     breadth-first search from its first node meets them, the pieces in the order of their first nodes in
@@ -675,3 +658,70 @@ def found_on_site(object rng, object adj, object roles, int64_t boss, double sha
         if u < share:
             found.append(member)
     return found
+
+
+cdef inline Py_ssize_t _integer(bitgen_t* bitgen, Py_ssize_t n) noexcept nogil:
+    """``int(rng.integers(n))`` for ``n`` >= 1: numpy's bounded draw of [0, n - 1] (none for n = 1)."""
+    return <Py_ssize_t> random_bounded_uint64(bitgen, 0, <uint64_t> (n - 1), 0, 0)
+
+
+def tie_in(object rng, dict adj, object roles, object member, int64_t role, int64_t boss, int64_t manager,
+           int64_t associate, double manager_tie, double boss_tie, double facilitator_boss):
+    """Link the new ``member`` (with ``role``, not yet in ``adj``) into the member graph:
+    :meth:`sim.agents.network.ScamNetwork._tie_in`'s draws and set operations, in its order.
+
+    A boss is tied to every manager; a manager to each manager with chance ``manager_tie``, and to the
+    boss if it got no manager tie or otherwise with chance ``boss_tie``; any other member to one manager
+    drawn uniformly (the boss if there is no manager) and, unless an associate, to the boss with chance
+    ``facilitator_boss``; a member with no tie then to one member drawn uniformly. Uniforms are
+    ``rng.random()`` and uniform choices ``items[rng.integers(len(items))]``, as numpy draws them."""
+    cdef Py_ssize_t rows = rows_of(roles, "tie_in")
+    cdef const int64_t* role_of = read_i64(roles, rows, "tie_in")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef int64_t r
+    cdef double u
+    if member in adj:
+        raise ValueError(f"tie_in: member {member!r} is already in the graph")
+    others = list(adj)
+    top = None
+    managers = []
+    for other in others:
+        r = role_of[_slot(other, rows)]
+        if r == boss:
+            if top is None:
+                top = other
+        elif r == manager:
+            managers.append(other)
+    if role == boss:
+        top = None
+    near = set()
+    adj[member] = near
+    ties = set()
+    with rng.bit_generator.lock:
+        if role == boss:
+            ties.update(managers)
+        elif role == manager:
+            for other in managers:
+                u = bitgen.next_double(bitgen.state)
+                if u < manager_tie:
+                    ties.add(other)
+            if top is not None:
+                if not ties:
+                    ties.add(top)
+                else:
+                    u = bitgen.next_double(bitgen.state)
+                    if u < boss_tie:
+                        ties.add(top)
+        else:
+            anchors = managers or ([top] if top is not None else [])
+            if anchors:
+                ties.add(anchors[_integer(bitgen, len(anchors))])
+            if role != associate and top is not None:
+                u = bitgen.next_double(bitgen.state)
+                if u < facilitator_boss:
+                    ties.add(top)
+        if not ties and others:
+            ties.add(others[_integer(bitgen, len(others))])
+    for other in ties:
+        near.add(other)
+        adj[other].add(member)

@@ -106,31 +106,15 @@ class ScamNetwork(mesa.Agent):
         return slots
 
     def _tie_in(self, m: int, role: int) -> None:
-        """Link the new member ``m`` (whose row exists, with ``role``) into the graph."""
-        model, d = self.model, self.decentralisation
-        others = list(self.adj)
-        boss, managers = _kernels.boss_and_managers(self.adj, model.members.role, BOSS, MANAGER)
-        if role == BOSS:
-            boss = None
-        self.adj[m] = set()
-        ties: set[int] = set()
-        if role == BOSS:
-            ties.update(managers)
-        elif role == MANAGER:
-            ties.update(x for x in managers if model.rng.random() < 0.2 + 0.6 * d)
-            if boss is not None and (not ties or model.rng.random() < 1.0 - 0.6 * d):
-                ties.add(boss)
-        else:
-            anchors = managers or ([boss] if boss is not None else [])
-            if anchors:
-                ties.add(rules.choose(anchors, model.rng))
-            if role != ASSOCIATE and boss is not None and model.rng.random() < 0.5 * (1.0 - d):
-                ties.add(boss)
-        if not ties and others:
-            ties.add(rules.choose(others, model.rng))
-        for x in ties:
-            self.adj[m].add(x)
-            self.adj[x].add(m)
+        """Link the new member ``m`` (whose row exists, with ``role``) into the graph, with ``d`` the
+        network's decentralisation: a manager ties to each manager with chance ``0.2 + 0.6 d`` and to the
+        boss if it got no manager tie or otherwise with chance ``1 - 0.6 d``; a facilitator ties to the
+        boss with chance ``0.5 (1 - d)`` (:func:`sim._kernels.tie_in` makes the draws and links)."""
+        d = self.decentralisation
+        _kernels.tie_in(
+            self.model.rng, self.adj, self.model.members.role, m, role, BOSS, MANAGER, ASSOCIATE,
+            0.2 + 0.6 * d, 1.0 - 0.6 * d, 0.5 * (1.0 - d),
+        )  # fmt: skip
 
     def remove_member(self, member: int) -> None:
         """Take a member out of the graph (arrest). The graph may fall apart into pieces; they stay

@@ -1,6 +1,7 @@
 """The compiled kernels (sim/_kernels.pyx) give exactly what numpy and the Python references give: the same
 numbers, and the random generator left in the same state, so a run is the same with or without them."""
 
+import copy
 import math
 from collections import Counter
 
@@ -315,10 +316,6 @@ def test_member_kernels_give_what_the_python_forms_gave(graph):
     adj, role, known = graph
     assert _kernels.roles_in(adj, role) == (role[list(adj)].tolist() if adj else [])
     assert _kernels.known_in(adj, known) == [m for m in adj if known[m]]
-    others, roles = list(adj), role[list(adj)].tolist() if adj else []  # ScamNetwork.add_member's form
-    boss = next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None)
-    managers = [x for x, r in zip(others, roles, strict=True) if r == MANAGER]
-    assert _kernels.boss_and_managers(adj, role, BOSS, MANAGER) == (boss, managers)
     if any(known[m] for m in adj):
         expected = _kingpin_reference(adj, role, known)
         assert _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE) == expected
@@ -338,7 +335,9 @@ def test_member_kernels_refuse_a_member_outside_the_table(bad):
         lambda: _kernels.known_in(adj, known),
         lambda: _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE),
         lambda: _kernels.brokers(adj, role, known, BOSS, SKILLS),
-        lambda: _kernels.boss_and_managers(adj, role, BOSS, MANAGER),
+        lambda: _kernels.tie_in(
+            np.random.default_rng(1), dict(adj), role, 39, 2, BOSS, MANAGER, ASSOCIATE, 1, 1, 1
+        ),
     ):
         with pytest.raises(IndexError, match=f"member {bad} is not a row of the members' table"):
             call()
@@ -461,3 +460,64 @@ def test_found_on_site_draws_what_the_raid_drew(graph, share, seed):
     expected = [m for m, r in role_of.items() if r != BOSS and numpys.random() < share]
     assert _kernels.found_on_site(ours, adj, role, BOSS, share) == expected
     assert _same_state(ours, numpys)
+
+
+def _tie_in_reference(adj, role_column, m, role, d, rng):
+    """ScamNetwork.add_member's tying-in before it was compiled, verbatim but for the column passed in."""
+    others = list(adj)
+    roles = role_column[list(adj)].tolist() if adj else []
+    adj[m] = set()
+    boss = next((x for x, r in zip(others, roles, strict=True) if r == BOSS), None) if role != BOSS else None
+    managers = [x for x, r in zip(others, roles, strict=True) if r == MANAGER]
+    ties = set()
+    if role == BOSS:
+        ties.update(managers)
+    elif role == MANAGER:
+        ties.update(x for x in managers if rng.random() < 0.2 + 0.6 * d)
+        if boss is not None and (not ties or rng.random() < 1.0 - 0.6 * d):
+            ties.add(boss)
+    else:
+        anchors = managers or ([boss] if boss is not None else [])
+        if anchors:
+            ties.add(rules.choose(anchors, rng))
+        if role != ASSOCIATE and boss is not None and rng.random() < 0.5 * (1.0 - d):
+            ties.add(boss)
+    if not ties and others:
+        ties.add(rules.choose(others, rng))
+    for x in ties:
+        adj[m].add(x)
+        adj[x].add(m)
+
+
+@given(member_graphs(), st.integers(0, 5), st.sampled_from([0.0, 0.3, 0.5, 0.97, 1.0]), st.integers(0, 2**32))
+@settings(max_examples=400, deadline=None)
+def test_tie_in_links_as_add_member_did(graph, role, d, seed):
+    adj, role_column, _ = graph
+    m = next(slot for slot in range(40) if slot not in adj)  # a row of the table not yet in the graph
+    ours, theirs = copy.deepcopy(adj), copy.deepcopy(adj)
+    rng_ours, rng_theirs = _pair(seed)
+    _tie_in_reference(theirs, role_column, m, role, d, rng_theirs)
+    _kernels.tie_in(
+        rng_ours,
+        ours,
+        role_column,
+        m,
+        role,
+        BOSS,
+        MANAGER,
+        ASSOCIATE,
+        0.2 + 0.6 * d,
+        1.0 - 0.6 * d,
+        0.5 * (1.0 - d),
+    )
+    assert [(k, list(v)) for k, v in ours.items()] == [
+        (k, list(v)) for k, v in theirs.items()
+    ]  # sets' orders too
+    assert _same_state(rng_ours, rng_theirs)
+
+
+def test_tie_in_refuses_a_member_already_in_the_graph():
+    with pytest.raises(ValueError, match="already in the graph"):
+        _kernels.tie_in(
+            np.random.default_rng(1), {1: set()}, np.zeros(40, np.int64), 1, 2, 0, 1, 5, 0.5, 0.5, 0.5
+        )
