@@ -810,22 +810,21 @@ def count_where(mask, other=None):
     return count
 
 
-def sum_where(values, mask):
-    """``values[mask].sum()`` for an int64 or float64 column and a bool mask: an int (added with int64's
+cdef object _selected_total(object values, const cnp.npy_bool* selected, Py_ssize_t n, str what):
+    """``values[selected].sum()`` for an int64 or float64 column of ``n`` rows: an int (added with int64's
     wrap-around, as numpy adds) or a float (numpy's pairwise sum of the selected values)."""
-    cdef Py_ssize_t i, k = 0, n = rows_of(values, "sum_where")
-    cdef const cnp.npy_bool* selected = read_bool(mask, n, "sum_where")
+    cdef Py_ssize_t i, k = 0
     cdef const int64_t* ints
     cdef const double* floats
     cdef uint64_t total = 0
     cdef double* chosen
     if cnp.PyArray_TYPE(<cnp.ndarray> values) != cnp.NPY_DOUBLE:
-        ints = read_i64(values, n, "sum_where")
+        ints = read_i64(values, n, what)
         for i in range(n):
             if selected[i]:
                 total += <uint64_t> ints[i]
         return <int64_t> total
-    floats = read_f64(values, n, "sum_where")
+    floats = read_f64(values, n, what)
     chosen = <double*> PyMem_Malloc((n + 1) * sizeof(double))
     if chosen == NULL:
         raise MemoryError()
@@ -839,13 +838,19 @@ def sum_where(values, mask):
         PyMem_Free(chosen)
 
 
+def sum_where(values, mask):
+    """``values[mask].sum()`` for an int64 or float64 column and a bool mask: an int (added with int64's
+    wrap-around, as numpy adds) or a float (numpy's pairwise sum of the selected values)."""
+    cdef Py_ssize_t n = rows_of(values, "sum_where")
+    return _selected_total(values, read_bool(mask, n, "sum_where"), n, "sum_where")
+
+
 def mean_where(values, mask):
     """``values[mask]``'s sum (numpy's pairwise sum of a float64 column, or the count of a bool column)
     over its length, as a float; 0.0 when the mask selects nothing."""
-    cdef Py_ssize_t i, n = rows_of(values, "mean_where"), count = 0
+    cdef Py_ssize_t i, n = rows_of(values, "mean_where"), count = 0, hits = 0
     cdef const cnp.npy_bool* selected = read_bool(mask, n, "mean_where")
     cdef const cnp.npy_bool* flags
-    cdef Py_ssize_t hits = 0
     for i in range(n):
         count += selected[i] != 0
     if count == 0:
@@ -855,7 +860,7 @@ def mean_where(values, mask):
         for i in range(n):
             hits += selected[i] and flags[i]
         return <double> hits / <double> count
-    return sum_where(values, mask) / <double> count
+    return _selected_total(values, selected, n, "mean_where") / <double> count
 
 
 # --- forensics: companies revealed by seized devices (sim.agents.actions.forensics) --------------------
