@@ -90,10 +90,6 @@ class ScamNetwork(mesa.Agent):
         self.efficiency0 = rules.global_efficiency(self.adj)
         self._record_structure(self.efficiency0)
 
-    def add_member(self, role: int) -> int:
-        """Add a member and tie it in (:meth:`add_members`); returns its slot."""
-        return self.add_members([role])[0]
-
     def add_members(self, roles: list[int]) -> list[int]:
         """Add members with ``roles`` (their rows appended at once), each tied in after the one before:
         decentralised networks link managers to each other, centralised ones to the boss; facilitators
