@@ -650,13 +650,13 @@ def found_on_site(object rng, object adj, object roles, int64_t boss, double sha
     cdef bitgen_t* bitgen = bitgen_of(rng)
     cdef double u
     found = []
-    for member in adj:
-        if role[_slot(member, rows)] == boss:
-            continue
-        with rng.bit_generator.lock:
+    with rng.bit_generator.lock:
+        for member in adj:
+            if role[_slot(member, rows)] == boss:
+                continue
             u = bitgen.next_double(bitgen.state)
-        if u < share:
-            found.append(member)
+            if u < share:
+                found.append(member)
     return found
 
 
@@ -665,19 +665,32 @@ cdef inline Py_ssize_t _integer(bitgen_t* bitgen, Py_ssize_t n) noexcept nogil:
     return <Py_ssize_t> random_bounded_uint64(bitgen, 0, <uint64_t> (n - 1), 0, 0)
 
 
-def tie_in(object rng, dict adj, object roles, object member, int64_t role, int64_t boss, int64_t manager,
+def tie_in(object rng, dict adj, object roles, list members, list member_roles, int64_t boss, int64_t manager,
            int64_t associate, double manager_tie, double boss_tie, double facilitator_boss):
-    """Link the new ``member`` (with ``role``, not yet in ``adj``) into the member graph:
-    :meth:`sim.agents.network.ScamNetwork._tie_in`'s draws and set operations, in its order.
+    """Link the new ``members`` (with ``member_roles``, none yet in ``adj``) into the member graph, each
+    after the one before: :meth:`sim.agents.network.ScamNetwork._tie_in`'s draws and set operations, in
+    its order, for each in turn.
 
     A boss is tied to every manager; a manager to each manager with chance ``manager_tie``, and to the
     boss if it got no manager tie or otherwise with chance ``boss_tie``; any other member to one manager
     drawn uniformly (the boss if there is no manager) and, unless an associate, to the boss with chance
     ``facilitator_boss``; a member with no tie then to one member drawn uniformly. Uniforms are
     ``rng.random()`` and uniform choices ``items[rng.integers(len(items))]``, as numpy draws them."""
-    cdef Py_ssize_t rows = rows_of(roles, "tie_in")
+    cdef Py_ssize_t rows = rows_of(roles, "tie_in"), k
     cdef const int64_t* role_of = read_i64(roles, rows, "tie_in")
     cdef bitgen_t* bitgen = bitgen_of(rng)
+    if len(members) != len(member_roles):
+        raise ValueError(f"tie_in: {len(members)} members but {len(member_roles)} roles")
+    with rng.bit_generator.lock:
+        for k in range(len(members)):
+            _tie_one(bitgen, adj, role_of, rows, members[k], member_roles[k], boss, manager, associate,
+                     manager_tie, boss_tie, facilitator_boss)
+
+
+cdef int _tie_one(bitgen_t* bitgen, dict adj, const int64_t* role_of, Py_ssize_t rows, object member,
+                  int64_t role, int64_t boss, int64_t manager, int64_t associate, double manager_tie,
+                  double boss_tie, double facilitator_boss) except -1:
+    """:func:`tie_in` for one member (the caller holds the generator's lock)."""
     cdef int64_t r
     cdef double u
     if member in adj:
@@ -697,31 +710,31 @@ def tie_in(object rng, dict adj, object roles, object member, int64_t role, int6
     near = set()
     adj[member] = near
     ties = set()
-    with rng.bit_generator.lock:
-        if role == boss:
-            ties.update(managers)
-        elif role == manager:
-            for other in managers:
+    if role == boss:
+        ties.update(managers)
+    elif role == manager:
+        for other in managers:
+            u = bitgen.next_double(bitgen.state)
+            if u < manager_tie:
+                ties.add(other)
+        if top is not None:
+            if not ties:
+                ties.add(top)
+            else:
                 u = bitgen.next_double(bitgen.state)
-                if u < manager_tie:
-                    ties.add(other)
-            if top is not None:
-                if not ties:
+                if u < boss_tie:
                     ties.add(top)
-                else:
-                    u = bitgen.next_double(bitgen.state)
-                    if u < boss_tie:
-                        ties.add(top)
-        else:
-            anchors = managers or ([top] if top is not None else [])
-            if anchors:
-                ties.add(anchors[_integer(bitgen, len(anchors))])
-            if role != associate and top is not None:
-                u = bitgen.next_double(bitgen.state)
-                if u < facilitator_boss:
-                    ties.add(top)
-        if not ties and others:
-            ties.add(others[_integer(bitgen, len(others))])
+    else:
+        anchors = managers or ([top] if top is not None else [])
+        if anchors:
+            ties.add(anchors[_integer(bitgen, len(anchors))])
+        if role != associate and top is not None:
+            u = bitgen.next_double(bitgen.state)
+            if u < facilitator_boss:
+                ties.add(top)
+    if not ties and others:
+        ties.add(others[_integer(bitgen, len(others))])
     for other in ties:
         near.add(other)
         adj[other].add(member)
+    return 0

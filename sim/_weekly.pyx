@@ -601,6 +601,24 @@ def revenue_weights(nets, int64_t n_home_zones, bint home, object known_counts=N
     return out
 
 
+def add_pressure(nets, Py_ssize_t i, double amount, double spill):
+    """Network ``i`` feels ``amount`` of enforcement and every live network in its zone (``i`` too, if live)
+    ``spill`` more: ``pressure[(zone == zone[i]) & alive] += spill``, then ``pressure[i] += amount``.
+    Writes ``nets.pressure``."""
+    cdef str what = "add_pressure"
+    cdef Py_ssize_t j, n = rows_of(nets.alive, what)
+    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
+    cdef const int64_t* zone = read_i64(nets.zone, n, what)
+    cdef double* pressure = write_f64(nets.pressure, n, what)
+    if not 0 <= i < n:
+        raise IndexError(f"add_pressure: network {i} is not one of the {n} rows")
+    cdef int64_t z = zone[i]
+    for j in range(n):
+        if alive[j] and zone[j] == z:
+            pressure[j] = pressure[j] + spill
+    pressure[i] = pressure[i] + amount
+
+
 # --- the weights of the task force's other picks (sim.agents.actions, sim.agents.partner) --------------
 # Each is the numpy expression in its docstring, element by element in the same order of operations
 # (a bool counts as 1.0 or 0.0, as numpy casts it), so the weights and hence the picks are the same.
@@ -806,6 +824,31 @@ def count_where(mask, other=None):
     cdef const cnp.npy_bool* b = NULL if other is None else read_bool(other, n, "count_where")
     for i in range(n):
         if a[i] and (b == NULL or b[i]):
+            count += 1
+    return count
+
+
+def count_at_least(mask, values, int64_t threshold):
+    """``np.count_nonzero(mask & (values >= threshold))`` for an int64 column ``values``, as an int."""
+    cdef Py_ssize_t i, n = rows_of(mask, "count_at_least"), count = 0
+    cdef const cnp.npy_bool* a = read_bool(mask, n, "count_at_least")
+    cdef const int64_t* v = read_i64(values, n, "count_at_least")
+    for i in range(n):
+        if a[i] and v[i] >= threshold:
+            count += 1
+    return count
+
+
+def count_at(mask, slots):
+    """``np.count_nonzero(mask[slots])`` for int64 ``slots``, as an int; ``IndexError`` for a slot that is
+    not a row of ``mask`` (a negative one included)."""
+    cdef Py_ssize_t i, n = rows_of(mask, "count_at"), k = rows_of(slots, "count_at"), count = 0
+    cdef const cnp.npy_bool* a = read_bool(mask, n, "count_at")
+    cdef const int64_t* at = read_i64(slots, k, "count_at") if k else NULL
+    for i in range(k):
+        if not 0 <= at[i] < n:
+            raise IndexError(f"count_at: slot {at[i]} is not one of the {n} rows")
+        if a[at[i]]:
             count += 1
     return count
 

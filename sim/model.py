@@ -36,6 +36,7 @@ class ScamEnforcementModel(mesa.Model):
         self.network_at: list[ScamNetwork] = []
         self.recruiter_at: list[Recruiter] = []
         self.shell_at: list[ShellCompany] = []
+        self.odds: tuple[float, np.ndarray] | None = None  # set by actions.success_odds
         self.task_force = PoliceTaskForce(self)
         self.partner = PartnerAgency(self)
         self.awareness = 0.0
@@ -144,6 +145,7 @@ class ScamEnforcementModel(mesa.Model):
             self.rng, n, risk, p.world.n_home_zones, p.crime.security_gain, p.crime.security_decay,
             p.crime.pressure_memory, a.relocation_threshold, a.relocation_prob, a.abroad_prob,
         )  # fmt: skip
+        self.odds = None  # the chances of enforcement's success depend on security
         for i, go_abroad in zip(movers, abroad, strict=True):
             self.relocate(int(i), bool(go_abroad))
         for i in (n.alive & (n.insolvent >= p.laundering.insolvency_weeks)).nonzero()[0]:
@@ -206,13 +208,14 @@ class ScamEnforcementModel(mesa.Model):
         """Intelligence per network: the share of its live members the task force knows
         (:func:`sim._weekly.intelligence`)."""
         self.known_count, self.intel = _weekly.intelligence(self.nets, self.members)
+        self.odds = None  # actions.success_odds's, for this intelligence
 
     def add_pressure(self, i: int, amount: float, zone_spill: float = 0.0) -> None:
         """Enforcement felt by network ``i`` (and, spilling over, by others in its zone)."""
-        n = self.nets
         if zone_spill:
-            n.pressure[(n.zone == n.zone[i]) & n.alive] += zone_spill
-        n.pressure[i] += amount
+            _weekly.add_pressure(self.nets, i, amount, zone_spill)
+        else:
+            self.nets.pressure[i] += amount
 
     def seize(self, amount: float) -> None:
         self.ledger["seized"] += amount

@@ -33,7 +33,7 @@ def active_networks(m: "ScamEnforcementModel") -> float:
 
 
 def networks_abroad(m: "ScamEnforcementModel") -> float:
-    return float(np.count_nonzero(m.nets.alive & ~m.home_mask()))
+    return float(_weekly.count_at_least(m.nets.alive, m.nets.zone, m.params.world.n_home_zones))
 
 
 def workers(m: "ScamEnforcementModel") -> float:
@@ -83,7 +83,7 @@ def network_efficiency_mean(m: "ScamEnforcementModel") -> float:
 def initial_networks_active(m: "ScamEnforcementModel") -> float:
     """How many of the networks active when enforcement began are still operating."""
     alive = m.nets.alive
-    return float(np.count_nonzero(alive[m.initial] if len(m.initial) else alive))
+    return float(_weekly.count_at(alive, m.initial) if len(m.initial) else _weekly.count_where(alive))
 
 
 def oc_linked_share(m: "ScamEnforcementModel") -> float:

@@ -25,18 +25,42 @@ def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
     return _kernels.pick(rng, weights)
 
 
-def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", intel: float, security: float) -> bool:
-    p = model.params.police
-    prob = rules.success_probability(
-        intel,
-        tf.skill,
-        security,
-        p.success_max,
-        p.intel_weight,
-        p.skill_weight,
-        model.params.crime.security_protection,
-    )
+def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", prob: float) -> bool:
+    """One operation's outcome: a uniform draw below its chance of success ``prob`` (from
+    :func:`success_odds` for an operation against a network)."""
     return bool(model.rng.random() < prob)
+
+
+def success_odds(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> np.ndarray:
+    """Chance of an operation against each network succeeding: :func:`sim.rules.success_probability` of
+    the network's intelligence (``model.intel``), the task force's skill and the network's security.
+
+    Computed for all networks at once and kept until the intelligence is next refreshed
+    (:meth:`~sim.model.ScamEnforcementModel.refresh_intel`, which starts each week's enforcement) or the
+    skill changes; security changes only in the networks' adaptation, which resets it too. numpy's
+    ``exp`` gives each element the same bits as it gives one number, so this is exactly the chance a
+    single operation would compute."""
+    skill = tf.skill
+    cached = model.odds
+    if cached is not None and cached[0] == skill:
+        return cached[1]
+    p = model.params.police
+    odds = rules.success_probability(
+        model.intel, skill, model.nets.security[: len(model.intel)], p.success_max, p.intel_weight,
+        p.skill_weight, model.params.crime.security_protection,
+    )  # fmt: skip
+    model.odds = (skill, np.asarray(odds))
+    return model.odds[1]
+
+
+def _visibility_odds(model: "ScamEnforcementModel", tf: "PoliceTaskForce", visibility: float) -> float:
+    """Chance of an operation against a recruiter (no security) whose footprint ``visibility`` is the
+    intelligence."""
+    p = model.params.police
+    return rules.success_probability(  # type: ignore[return-value]
+        visibility, tf.skill, 0.0, p.success_max, p.intel_weight, p.skill_weight,
+        model.params.crime.security_protection,
+    )  # fmt: skip
 
 
 def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
@@ -108,7 +132,7 @@ def arrest(
         network, member = target
         i = network.slot
         insulated = network.role(member) == BOSS and model.rng.random() < model.params.police.boss_insulation
-        if not insulated and _success(model, tf, model.intel[i], model.nets.security[i]):
+        if not insulated and _success(model, tf, success_odds(model, tf)[i]):
             model.arrest_member(network, member)
             if network.active:
                 network.reveal(int(model.rng.binomial(2, tf.skill)), model.rng)
@@ -154,7 +178,10 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
     j = _pick(_weekly.recruiter_weights(rec), model.rng)
     if j is None:
         return False
-    if not _success(model, tf, float(rec.visibility[j]), 0.0) or model.rng.random() >= rec.visibility[j]:
+    if (
+        not _success(model, tf, _visibility_odds(model, tf, float(rec.visibility[j])))
+        or model.rng.random() >= rec.visibility[j]
+    ):
         return False
     model.arrest_recruiter(j)
     net = int(rec.net[j])
@@ -202,7 +229,7 @@ def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int
         i = _pick(weights, rng)
         if i is None:
             return done
-        if _success(model, tf, model.intel[i], nets.security[i]):
+        if _success(model, tf, success_odds(model, tf)[i]):
             model.network_at[i].reveal(1, rng)
     return ops
 
@@ -210,7 +237,7 @@ def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int
 def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Follow the money: trace a company, freeze its balance, cut the channel, reveal its launderer
     and, through its transactions, sibling companies. Companies already known are far easier."""
-    sh, nets, rng, p = model.shells, model.nets, model.rng, model.params.police
+    sh, rng, p = model.shells, model.rng, model.params.police
     assistance = model.params.partner.mla_prob * model.partner.trust
     for done in range(ops):
         s = _pick(_weekly.tracing_weights(sh, model.intel, p.cold_trace_factor), rng)
@@ -219,7 +246,7 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
         owner = int(sh.net[s])
         factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
         factor *= 1.0 if sh.known[s] else p.cold_trace_factor
-        if _success(model, tf, model.intel[owner], nets.security[owner]) and rng.random() < factor * 2.0:
+        if _success(model, tf, success_odds(model, tf)[owner]) and rng.random() < factor * 2.0:
             model.revoke_shell(s, seize=True)
             for sibling in np.flatnonzero(sh.alive & sh.known & (sh.net == owner)):
                 model.revoke_shell(int(sibling), seize=True)

@@ -97,18 +97,18 @@ class ScamNetwork(mesa.Agent):
         if not roles:
             return []
         slots = self.model.members.add(len(roles), net=self.slot, role=roles, alive=True).tolist()
-        for m, role in zip(slots, roles, strict=True):
-            self._tie_in(m, role)
+        self._tie_in(slots, roles)
         return slots
 
-    def _tie_in(self, m: int, role: int) -> None:
-        """Link the new member ``m`` (whose row exists, with ``role``) into the graph, with ``d`` the
-        network's decentralisation: a manager ties to each manager with chance ``0.2 + 0.6 d`` and to the
-        boss if it got no manager tie or otherwise with chance ``1 - 0.6 d``; a facilitator ties to the
-        boss with chance ``0.5 (1 - d)`` (:func:`sim._kernels.tie_in` makes the draws and links)."""
+    def _tie_in(self, members: list[int], roles: list[int]) -> None:
+        """Link the new ``members`` (whose rows exist, with ``roles``) into the graph one after another,
+        with ``d`` the network's decentralisation: a manager ties to each manager with chance
+        ``0.2 + 0.6 d`` and to the boss if it got no manager tie or otherwise with chance ``1 - 0.6 d``; a
+        facilitator ties to the boss with chance ``0.5 (1 - d)`` (:func:`sim._kernels.tie_in` makes the
+        draws and links)."""
         d = self.decentralisation
         _kernels.tie_in(
-            self.model.rng, self.adj, self.model.members.role, m, role, BOSS, MANAGER, ASSOCIATE,
+            self.model.rng, self.adj, self.model.members.role, members, roles, BOSS, MANAGER, ASSOCIATE,
             0.2 + 0.6 * d, 1.0 - 0.6 * d, 0.5 * (1.0 - d),
         )  # fmt: skip
 

@@ -48,7 +48,7 @@ class PartnerAgency(mesa.Agent):
         network, member = target
         i = network.slot
         if (
-            actions._success(model, tf, model.intel[i], model.nets.security[i])
+            actions._success(model, tf, actions.success_odds(model, tf)[i])
             and model.rng.random() < self.trust
         ):
             model.arrest_member(network, member)

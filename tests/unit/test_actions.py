@@ -219,3 +219,34 @@ def test_each_action_keeps_the_state_consistent(make_model, action, state_check)
         fn(model, model.task_force, 10)
         state_check(model)
     assert footprint() != before, f"{action} changed nothing: the check above ran on an untouched state"
+
+
+def test_success_odds_are_each_networks_own_chance_and_follow_intelligence_skill_and_security(model):
+    """success_odds gives, for every network, what rules.success_probability gives for that network
+    alone (the bits of one operation's own computation), and is recomputed once the intelligence is
+    refreshed, the skill changes or the networks adapt their security."""
+    tf, p = model.task_force, model.params
+
+    def one(i: int) -> float:
+        return actions.rules.success_probability(
+            model.intel[i], tf.skill, model.nets.security[i], p.police.success_max, p.police.intel_weight,
+            p.police.skill_weight, p.crime.security_protection,
+        )  # fmt: skip
+
+    def check() -> None:
+        odds = actions.success_odds(model, tf)
+        assert len(odds) == len(model.intel)  # the networks the intelligence covers
+        assert [float(x).hex() for x in odds] == [float(one(i)).hex() for i in range(len(odds))]
+
+    check()
+    net = home_networks(model)[0]
+    know(model, net, {MANAGER, BOSS})  # refreshes the intelligence
+    assert model.intel[net.slot] > 0
+    check()
+    tf.skilled = tf.skilled // 2
+    check()
+    model.nets.pressure[:] = 40.0  # a week of high risk: security rises
+    before = model.nets.security.copy()
+    model.adapt()
+    assert (model.nets.security[: len(before)] != before).any()
+    check()

@@ -336,7 +336,7 @@ def test_member_kernels_refuse_a_member_outside_the_table(bad):
         lambda: _kernels.kingpin(adj, role, known, BOSS, MANAGER, ASSOCIATE),
         lambda: _kernels.brokers(adj, role, known, BOSS, SKILLS),
         lambda: _kernels.tie_in(
-            np.random.default_rng(1), dict(adj), role, 39, 2, BOSS, MANAGER, ASSOCIATE, 1, 1, 1
+            np.random.default_rng(1), dict(adj), role, [39], [2], BOSS, MANAGER, ASSOCIATE, 1, 1, 1
         ),
     ):
         with pytest.raises(IndexError, match=f"member {bad} is not a row of the members' table"):
@@ -489,27 +489,28 @@ def _tie_in_reference(adj, role_column, m, role, d, rng):
         adj[x].add(m)
 
 
-@given(member_graphs(), st.integers(0, 5), st.sampled_from([0.0, 0.3, 0.5, 0.97, 1.0]), st.integers(0, 2**32))
+@given(
+    member_graphs(),
+    st.lists(st.integers(0, 5), min_size=1, max_size=4),
+    st.sampled_from([0.0, 0.3, 0.5, 0.97, 1.0]),
+    st.integers(0, 2**32),
+)
 @settings(max_examples=400, deadline=None)
-def test_tie_in_links_as_add_member_did(graph, role, d, seed):
+def test_tie_in_links_as_add_member_did(graph, new_roles, d, seed):
+    """New members tied in one after another, as add_member tied each in turn."""
     adj, role_column, _ = graph
-    m = next(slot for slot in range(40) if slot not in adj)  # a row of the table not yet in the graph
+    new = [slot for slot in range(40) if slot not in adj][: len(new_roles)]  # rows not yet in the graph
+    new_roles = new_roles[: len(new)]
+    role_column = role_column.copy()
+    role_column[new] = new_roles
     ours, theirs = copy.deepcopy(adj), copy.deepcopy(adj)
     rng_ours, rng_theirs = _pair(seed)
-    _tie_in_reference(theirs, role_column, m, role, d, rng_theirs)
+    for m, role in zip(new, new_roles, strict=True):
+        _tie_in_reference(theirs, role_column, m, role, d, rng_theirs)
     _kernels.tie_in(
-        rng_ours,
-        ours,
-        role_column,
-        m,
-        role,
-        BOSS,
-        MANAGER,
-        ASSOCIATE,
-        0.2 + 0.6 * d,
-        1.0 - 0.6 * d,
+        rng_ours, ours, role_column, new, new_roles, BOSS, MANAGER, ASSOCIATE, 0.2 + 0.6 * d, 1.0 - 0.6 * d,
         0.5 * (1.0 - d),
-    )
+    )  # fmt: skip
     assert [(k, list(v)) for k, v in ours.items()] == [
         (k, list(v)) for k, v in theirs.items()
     ]  # sets' orders too
@@ -519,5 +520,9 @@ def test_tie_in_links_as_add_member_did(graph, role, d, seed):
 def test_tie_in_refuses_a_member_already_in_the_graph():
     with pytest.raises(ValueError, match="already in the graph"):
         _kernels.tie_in(
-            np.random.default_rng(1), {1: set()}, np.zeros(40, np.int64), 1, 2, 0, 1, 5, 0.5, 0.5, 0.5
+            np.random.default_rng(1), {1: set()}, np.zeros(40, np.int64), [1], [2], 0, 1, 5, 0.5, 0.5, 0.5
+        )
+    with pytest.raises(ValueError, match="2 members but 1 roles"):
+        _kernels.tie_in(
+            np.random.default_rng(1), {1: set()}, np.zeros(40, np.int64), [2, 3], [2], 0, 1, 5, 0.5, 0.5, 0.5
         )

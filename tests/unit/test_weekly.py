@@ -470,6 +470,23 @@ def test_pick_weights(index, seed, home_zones, cold, blocking):
     _assert_same(a, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.sampled_from([0.0, 0.5, 1.0, -0.3]), st.sampled_from([0.2, 1e-9, 3.0, -0.1]))
+def test_add_pressure(index, seed, amount, spill):
+    """Pressure on a network and, spilling over, on the live networks in its zone, as
+    ScamEnforcementModel.add_pressure computed it with numpy."""
+    a, b = _pair(index, seed)
+    n = a.nets
+    for i in np.random.default_rng(seed).integers(0, len(n), 5):
+        n.pressure[(n.zone == n.zone[i]) & n.alive] += spill
+        n.pressure[i] += amount
+        _weekly.add_pressure(b.nets, int(i), amount, spill)
+    _assert_same(a, b)
+    with pytest.raises(IndexError, match="network 99999 is not one of the"):
+        _weekly.add_pressure(b.nets, 99999, 1.0, 0.2)
+    _assert_same(a, b)
+
+
 def test_pick_weights_refuse_companies_of_unknown_networks():
     _, b = _pair(0, 7)
     with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
@@ -584,6 +601,15 @@ def test_reporter_reductions(index, seed, which):
     mask = {"all": np.ones(len(n), bool), "none": np.zeros(len(n), bool), "some": n.alive}[which]
     assert _weekly.count_where(mask) == np.count_nonzero(mask)
     assert _weekly.count_where(mask, n.oc) == np.count_nonzero(mask & n.oc)
+    for threshold in (-1, 0, 1, 3, 4, 99):
+        expected = np.count_nonzero(mask & (n.zone >= threshold))
+        assert _weekly.count_at_least(mask, n.zone, threshold) == expected
+    for slots in (np.zeros(0, np.int64), np.arange(len(n)), np.array([len(n) - 1, 0, 0, 2])):
+        assert _weekly.count_at(mask, slots) == np.count_nonzero(mask[slots])
+    with pytest.raises(IndexError, match=f"count_at: slot {len(n)} is not one of the {len(n)} rows"):
+        _weekly.count_at(mask, np.array([0, len(n)]))
+    with pytest.raises(IndexError, match="slot -1 is not one"):
+        _weekly.count_at(mask, np.array([-1]))
     for column in ("workers", "websites", "dirty", "revenue", "security"):
         values = getattr(n, column)
         got, expected = _weekly.sum_where(values, mask), values[mask].sum()
