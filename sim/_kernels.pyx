@@ -72,6 +72,47 @@ def poisson(object rng, const double[::1] means):
     return out
 
 
+# --- single draws: what ``rng.random()``, ``rng.binomial(n, p)`` and ``rng.poisson(lam)`` return for one
+# number, without the Python-level handling of sizes, dtypes and arrays (about a microsecond a call, and a
+# run makes thousands of single draws in its enforcement actions).
+
+
+def uniform(object rng):
+    """``rng.random()``: one uniform draw in [0, 1) (numpy's ``next_double`` of the bit generator)."""
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef double u
+    with rng.bit_generator.lock:
+        u = bitgen.next_double(bitgen.state)
+    return u
+
+
+def binomial_one(object rng, int64_t n, double p):
+    """``int(rng.binomial(n, p))`` for one count; ``ValueError`` for a negative count or a probability
+    outside [0, 1] (numpy's sampler reads its setup cache only to save work, so a fresh one gives numpy's
+    draw)."""
+    if n < 0:
+        raise ValueError(f"binomial: counts must be >= 0, got {n}")
+    check_probability(p, "binomial")
+    cdef binomial_t cache
+    memset(&cache, 0, sizeof(binomial_t))
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef int64_t k
+    with rng.bit_generator.lock:
+        k = random_binomial(bitgen, p, n, &cache)
+    return k
+
+
+def poisson_one(object rng, double lam):
+    """``int(rng.poisson(lam))`` for one mean; ``ValueError`` for a mean that is negative, NaN or too
+    large."""
+    check_mean(lam, "poisson")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef int64_t k
+    with rng.bit_generator.lock:
+        k = random_poisson(bitgen, lam)
+    return k
+
+
 def pick(object rng, object weights):
     """Index drawn with probability proportional to ``weights`` (all >= 0; NaN and inf allowed), or None
     if their total is not positive; ``ValueError`` for a negative weight.

@@ -601,6 +601,30 @@ def revenue_weights(nets, int64_t n_home_zones, bint home, object known_counts=N
     return out
 
 
+def success_odds(
+    intels, securities, double skill, double success_max, double intel_weight, double skill_weight,
+    double protection,
+):
+    """:func:`sim.rules.success_probability` for each network, from float64 arrays of their intelligence
+    and security: the same operations in the same order, with numpy's own ``exp`` (whose bits differ from
+    C's) on the whole array."""
+    cdef str what = "success_odds"
+    cdef Py_ssize_t i, n = rows_of(intels, what)
+    if rows_of(securities, what) != n:
+        raise ValueError(f"success_odds: {rows_of(securities, what)} securities for {n} intelligence shares")
+    cdef const double* intel = read_f64(intels, n, what)
+    cdef const double* security = read_f64(securities, n, what)
+    cdef double from_skill = skill_weight * skill
+    out = new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* x = write_f64(out, n, what)
+    for i in range(n):
+        x[i] = -(intel_weight * intel[i] + from_skill)
+    np.exp(out, out=out)
+    for i in range(n):
+        x[i] = success_max * (1.0 - x[i]) * (1.0 - protection * security[i])
+    return out
+
+
 def add_pressure(nets, Py_ssize_t i, double amount, double spill):
     """Network ``i`` feels ``amount`` of enforcement and every live network in its zone (``i`` too, if live)
     ``spill`` more: ``pressure[(zone == zone[i]) & alive] += spill``, then ``pressure[i] += amount``.

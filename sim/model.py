@@ -9,7 +9,7 @@ enforcement. Homogeneous state sits in array tables (``nets``, ``members``, ``re
 import mesa
 import numpy as np
 
-from sim import _weekly, rules, world
+from sim import _kernels, _weekly, rules, world
 from sim.agents.network import ASSOCIATE, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ROLE_NAMES, ScamNetwork
 from sim.agents.partner import PartnerAgency
 from sim.agents.police import PoliceTaskForce
@@ -186,7 +186,7 @@ class ScamEnforcementModel(mesa.Model):
         expected = rules.entry_expected(
             a.entry_rate, self.margin, float(_weekly.count_where(n.alive)), a.market_networks
         )
-        k = int(self.rng.poisson(expected))
+        k = _kernels.poisson_one(self.rng, expected)
         if k:
             world.spawn_networks(self, k, world.initial_zones(self, k), fill=0.1)
             self.events["networks_entered"] += k
@@ -260,7 +260,7 @@ class ScamEnforcementModel(mesa.Model):
             n.zone[i] = w.n_home_zones
         elif others:
             n.zone[i] = rules.choose(others, self.rng)
-        n.workers[i] -= int(self.rng.binomial(n.workers[i], a.relocation_loss))
+        n.workers[i] -= _kernels.binomial_one(self.rng, n.workers[i], a.relocation_loss)
         n.disrupted_until[i] = self.week + a.relocation_weeks
         n.pressure[i] *= 0.3
         self.events["relocations"] += 1

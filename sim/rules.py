@@ -171,7 +171,7 @@ def choose[T](items: Sequence[T], rng: np.random.Generator) -> T:
 def binomial_loss(count: int, rate: float, rng: np.random.Generator) -> int:
     """:func:`binomial_losses` for one count: the same draw from ``rng`` (numpy draws an array element by
     element with the scalar routine), without the cost of an array call."""
-    return int(rng.binomial(max(count, 0), min(max(rate, 0.0), 1.0)))
+    return _kernels.binomial_one(rng, max(count, 0), min(max(rate, 0.0), 1.0))
 
 
 def pool_update(pool: float, recruited: float, pool_size: float, replenish: float) -> float:

@@ -37,14 +37,14 @@ class Table:
     def __len__(self) -> int:
         return self._size
 
-    def __getattr__(self, name: str) -> NDArray[Any]:
-        """Only reached for a name that is not a column (columns are plain attributes): for type checkers,
-        which cannot see columns created at run time."""
-        raise AttributeError(f"{type(self).__name__} has no column {name!r}")
+    if TYPE_CHECKING:
+        # Columns are plain attributes, made at run time, which type checkers cannot see. Declared for
+        # them only: a class with ``__getattr__`` makes every attribute read from compiled code (the
+        # kernels read columns about 80,000 times a run) take a slower path.
 
-    if TYPE_CHECKING:  # columns are assigned wholesale too (``t.cash = t.cash * 2``)
+        def __getattr__(self, name: str) -> NDArray[Any]: ...
 
-        def __setattr__(self, name: str, value: Any) -> None: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...  # assigned wholesale too
 
     def add(self, n: int, **values: Any) -> NDArray[np.int64]:
         """Append ``n`` rows (columns not given start at zero) and return their slot numbers."""

@@ -28,29 +28,29 @@ def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
 def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", prob: float) -> bool:
     """One operation's outcome: a uniform draw below its chance of success ``prob`` (from
     :func:`success_odds` for an operation against a network)."""
-    return bool(model.rng.random() < prob)
+    return bool(_kernels.uniform(model.rng) < prob)
 
 
 def success_odds(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> np.ndarray:
     """Chance of an operation against each network succeeding: :func:`sim.rules.success_probability` of
     the network's intelligence (``model.intel``), the task force's skill and the network's security.
 
-    Computed for all networks at once and kept until the intelligence is next refreshed
-    (:meth:`~sim.model.ScamEnforcementModel.refresh_intel`, which starts each week's enforcement) or the
-    skill changes; security changes only in the networks' adaptation, which resets it too. numpy's
-    ``exp`` gives each element the same bits as it gives one number, so this is exactly the chance a
-    single operation would compute."""
+    Computed for all networks at once (:func:`sim._weekly.success_odds`) and kept until the intelligence
+    is next refreshed (:meth:`~sim.model.ScamEnforcementModel.refresh_intel`, which starts each week's
+    enforcement) or the skill changes; security changes only in the networks' adaptation, which resets
+    it too. numpy's ``exp`` gives each element the same bits as it gives one number, so this is exactly
+    the chance a single operation would compute."""
     skill = tf.skill
     cached = model.odds
     if cached is not None and cached[0] == skill:
         return cached[1]
     p = model.params.police
-    odds = rules.success_probability(
-        model.intel, skill, model.nets.security[: len(model.intel)], p.success_max, p.intel_weight,
+    odds = _weekly.success_odds(
+        model.intel, model.nets.security[: len(model.intel)], skill, p.success_max, p.intel_weight,
         p.skill_weight, model.params.crime.security_protection,
     )  # fmt: skip
-    model.odds = (skill, np.asarray(odds))
-    return model.odds[1]
+    model.odds = (skill, odds)
+    return odds
 
 
 def _visibility_odds(model: "ScamEnforcementModel", tf: "PoliceTaskForce", visibility: float) -> float:
@@ -70,12 +70,12 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
         i = _pick(_weekly.raid_weights(nets, model.params.world.n_home_zones), rng)
         if i is None:
             return done
-        tipped = rng.random() < p.leak_prob
+        tipped = _kernels.uniform(rng) < p.leak_prob
         scale = 0.1 if tipped else 1.0
-        detained = int(rng.binomial(nets.workers[i], p.raid_find_share * scale))
+        detained = _kernels.binomial_one(rng, nets.workers[i], p.raid_find_share * scale)
         nets.workers[i] -= detained
         model.events["workers_detained"] += detained
-        staff = int(rng.binomial(nets.staff[i], p.raid_staff_share * scale))
+        staff = _kernels.binomial_one(rng, nets.staff[i], p.raid_staff_share * scale)
         nets.staff[i] -= staff
         model.events["arrests_total"] += staff
         seized = p.raid_cash_share * scale * nets.dirty[i]
@@ -88,14 +88,14 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
         found = _arrest_present(model, network, p.raid_member_share * scale)
         if not tipped:
             nets.disrupted_until[i] = max(nets.disrupted_until[i], model.week + p.raid_disruption_weeks)
-            if rng.random() < rules.collapse_probability(
+            if _kernels.uniform(rng) < rules.collapse_probability(
                 float(nets.workers[i]), float(nets.capacity[i]), model.params.adaptation.collapse_prob
             ):
                 model.dissolve(model.network_at[i])
                 model.add_pressure(i, 0.0, zone_spill=0.2)
                 continue
         devices = staff + found + (0 if tipped else 1) + detained // p.workers_per_device
-        forensics(model, network, int(rng.binomial(devices, p.forensic_reveal * tf.skill)))
+        forensics(model, network, _kernels.binomial_one(rng, devices, p.forensic_reveal * tf.skill))
         model.add_pressure(i, 1.0, zone_spill=0.2)
     return ops
 
@@ -131,11 +131,13 @@ def arrest(
             return done
         network, member = target
         i = network.slot
-        insulated = network.role(member) == BOSS and model.rng.random() < model.params.police.boss_insulation
+        insulated = (
+            network.role(member) == BOSS and _kernels.uniform(model.rng) < model.params.police.boss_insulation
+        )
         if not insulated and _success(model, tf, success_odds(model, tf)[i]):
             model.arrest_member(network, member)
             if network.active:
-                network.reveal(int(model.rng.binomial(2, tf.skill)), model.rng)
+                network.reveal(_kernels.binomial_one(model.rng, 2, tf.skill), model.rng)
             model.add_pressure(i, 0.5)
         else:
             model.add_pressure(i, 0.2)
@@ -180,13 +182,13 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
         return False
     if (
         not _success(model, tf, _visibility_odds(model, tf, float(rec.visibility[j])))
-        or model.rng.random() >= rec.visibility[j]
+        or _kernels.uniform(model.rng) >= rec.visibility[j]
     ):
         return False
     model.arrest_recruiter(j)
     net = int(rec.net[j])
     if model.nets.alive[net]:
-        model.network_at[net].reveal(int(model.rng.binomial(1, tf.skill)), model.rng)
+        model.network_at[net].reveal(_kernels.binomial_one(model.rng, 1, tf.skill), model.rng)
         model.add_pressure(net, 0.2)
     return True
 
@@ -246,7 +248,7 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
         owner = int(sh.net[s])
         factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
         factor *= 1.0 if sh.known[s] else p.cold_trace_factor
-        if _success(model, tf, success_odds(model, tf)[owner]) and rng.random() < factor * 2.0:
+        if _success(model, tf, success_odds(model, tf)[owner]) and _kernels.uniform(rng) < factor * 2.0:
             model.revoke_shell(s, seize=True)
             for sibling in np.flatnonzero(sh.alive & sh.known & (sh.net == owner)):
                 model.revoke_shell(int(sibling), seize=True)
@@ -254,10 +256,10 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
             for m, role in zip(network.adj, network.roles(), strict=True):
                 if role == FACILITATOR_ROLES[0]:
                     model.members.known[m] = True
-            forensics(model, network, int(rng.binomial(2, tf.skill)))
+            forensics(model, network, _kernels.binomial_one(rng, 2, tf.skill))
             model.add_pressure(owner, 0.5)
         else:
-            sh.known[s] = sh.known[s] or rng.random() < tf.skill * p.cold_trace_factor
+            sh.known[s] = sh.known[s] or _kernels.uniform(rng) < tf.skill * p.cold_trace_factor
     return ops
 
 

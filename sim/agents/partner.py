@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim import _weekly, rules
+from sim import _kernels, _weekly, rules
 from sim.agents import actions
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class PartnerAgency(mesa.Agent):
         """Reveal members of networks, weighted to those harming the partner's nationals abroad."""
         model, p = self.model, self.model.params.partner
         expected = p.sharing_rate * self.trust * p.attention * model.params.crime.foreign_victim_share
-        for _ in range(int(model.rng.poisson(expected))):
+        for _ in range(_kernels.poisson_one(model.rng, expected)):
             weights = _weekly.sharing_weights(model.nets, model.params.world.n_home_zones)
             i = actions._pick(weights, model.rng)
             if i is None:
@@ -49,18 +49,18 @@ class PartnerAgency(mesa.Agent):
         i = network.slot
         if (
             actions._success(model, tf, actions.success_odds(model, tf)[i])
-            and model.rng.random() < self.trust
+            and _kernels.uniform(model.rng) < self.trust
         ):
             model.arrest_member(network, member)
             model.add_pressure(i, 0.5)
             self.successes += 1
-        elif model.rng.random() < model.params.police.leak_prob:
+        elif _kernels.uniform(model.rng) < model.params.police.leak_prob:
             self.failures += 1
 
     def legal_assistance(self) -> None:
         """Freeze an offshore company of a known network, if assistance is granted."""
         model, sh = self.model, self.model.shells
-        if model.rng.random() >= model.params.partner.mla_prob * self.trust:
+        if _kernels.uniform(model.rng) >= model.params.partner.mla_prob * self.trust:
             return
         s = actions._pick(_weekly.offshore_weights(sh, model.intel), model.rng)
         if s is not None:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim import rules, strategies
+from sim import _kernels, rules, strategies
 from sim.agents import actions
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class PoliceTaskForce(mesa.Agent):
         self.skilled = min(p.skilled_initial, p.officers)
         self.pipeline = np.zeros(p.training_lag_weeks, dtype=np.int64)  # trainees by weeks to go
         self.banks: dict[str, float] = dict.fromkeys(strategies.ACTIONS, 0.0)
+        self._plan: tuple[object, float, dict[str, float]] | None = None  # see _allocation
 
     @property
     def strategy(self) -> str:
@@ -56,7 +57,7 @@ class PoliceTaskForce(mesa.Agent):
     def enforce(self, week: int) -> None:
         """Turn this week's allocation into operations and carry them out."""
         model, p = self.model, self.model.params.police
-        alloc = strategies.allocation(model.params, week)
+        alloc = self._allocation(week)
         rule = strategies.targeting(model.params, week)
         for action, (fn, cost_field) in ACTION_TABLE.items():
             self._carry_out(action, alloc[action], getattr(p, cost_field), fn)
@@ -67,11 +68,21 @@ class PoliceTaskForce(mesa.Agent):
         )
         self.pipeline[-1] += trainees
 
+    def _allocation(self, week: int) -> dict[str, float]:
+        """:func:`strategies.allocation` for ``week``, computed again only when the parameters (a frozen
+        object) or the prevention share (which, with them, sets it) change."""
+        params = self.model.params
+        share = strategies.prevention_share(params, week)
+        plan = self._plan
+        if plan is None or plan[0] is not params or plan[1] != share:
+            plan = self._plan = (params, share, strategies.allocation(params, week))
+        return plan[2]
+
     def update_staff(self) -> None:
         """Skilled staff leave at the attrition rate; trainees graduate after the training lag."""
         p = self.model.params.police
         self.skilled -= rules.binomial_loss(self.skilled, p.attrition_rate, self.model.rng)
-        hires = int(self.model.rng.poisson(p.skilled_hiring))
+        hires = _kernels.poisson_one(self.model.rng, p.skilled_hiring)
         self.skilled = min(self.skilled + hires + int(self.pipeline[0]), self.officers)
         self.pipeline[:-1] = self.pipeline[1:]  # everyone in training moves a week closer
         self.pipeline[-1] = 0

@@ -3,6 +3,7 @@ and relocations update the tables, the agents and the ledger consistently."""
 
 import pytest
 
+from sim import strategies
 from sim.agents import actions
 from sim.agents.network import BOSS, FACILITATOR_ROLES, MANAGER, ScamNetwork
 from sim.agents.partner import PartnerAgency
@@ -250,3 +251,20 @@ def test_success_odds_are_each_networks_own_chance_and_follow_intelligence_skill
     model.adapt()
     assert (model.nets.security[: len(before)] != before).any()
     check()
+
+
+def test_the_task_forces_allocation_follows_the_week_and_the_parameters(model):
+    """The allocation the task force keeps between weeks is strategies.allocation's for every week of a
+    transition (its prevention share ramps), and is recomputed when the model's parameters change."""
+    tf = model.task_force
+    model.params = model.params.with_overrides(
+        {"strategy": "transition", "transition_week": 3, "transition_ramp_weeks": 4}
+    )
+    for week in range(1, 10):
+        assert tf._allocation(week) == strategies.allocation(model.params, week)
+    model.params = model.params.with_overrides({"strategy": "preventative"})
+    assert (
+        tf._allocation(9)
+        == strategies.allocation(model.params, 9)
+        != strategies.allocation(model.params.with_overrides({"strategy": "reactive"}), 9)
+    )

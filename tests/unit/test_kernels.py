@@ -62,6 +62,45 @@ def test_binomial_per_count_and_poisson_equal_numpys_array_draws(seed):
     assert ours.random() == numpys.random()
 
 
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
+def test_single_draws_equal_numpys_scalar_draws(seed, bit_generator):
+    """uniform, binomial_one and poisson_one, mixed in one stream, give what rng.random(),
+    rng.binomial(n, p) and rng.poisson(lam) give for one number, and leave the generator alike (numpy's
+    own binomial setup cache, kept between calls, included: ours starts afresh each time)."""
+    r = np.random.default_rng(300 + seed)
+    ours, numpys = _pair(seed, bit_generator)
+    for _ in range(400):
+        kind = r.integers(3)
+        if kind == 0:
+            assert _kernels.uniform(ours) == numpys.random()
+        elif kind == 1:
+            n = int(r.choice([0, 1, 2, 7, 60, 3000, 10**9]))
+            p = float(r.choice(PROBABILITIES))
+            got = _kernels.binomial_one(ours, n, p)
+            assert type(got) is int and got == int(numpys.binomial(n, p))
+        else:
+            lam = float(r.choice([0.0, 0.02, 1.5, 9.99, 10.0, 40.0, 5e4]))
+            got = _kernels.poisson_one(ours, lam)
+            assert type(got) is int and got == int(numpys.poisson(lam))
+    assert _same_state(ours, numpys)
+
+
+def test_single_draws_refuse_what_numpy_refuses_before_drawing():
+    ours, numpys = _pair(5)
+    for n, p in [(-1, 0.5), (3, -0.1), (3, 1.5), (3, math.nan)]:
+        with pytest.raises(ValueError):
+            numpys.binomial(n, p)
+        with pytest.raises(ValueError, match="binomial: "):
+            _kernels.binomial_one(ours, n, p)
+    for lam in [-1.0, math.nan, 2 * _kernels.POISSON_LAM_MAX]:
+        with pytest.raises(ValueError):
+            numpys.poisson(lam)
+        with pytest.raises(ValueError, match="poisson: "):
+            _kernels.poisson_one(ours, lam)
+    assert _same_state(ours, numpys)
+
+
 def test_kernels_work_on_any_bit_generator_and_on_read_only_arrays():
     ours, numpys = _pair(7, np.random.MT19937)
     counts = np.arange(40, dtype=np.int64) * 13

@@ -487,6 +487,24 @@ def test_add_pressure(index, seed, amount, spill):
     _assert_same(a, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(states, seeds, st.sampled_from([0.0, 0.1, 0.5, 0.999]), st.sampled_from([0.0, 0.6, 1.0]))
+def test_success_odds(index, seed, skill, protection):
+    """Each network's chance of success, as rules.success_probability computes it for the arrays (and
+    for one network at a time)."""
+    a, _ = _pair(index, seed)
+    n = a.nets
+    intel = np.random.default_rng(seed).choice([0.0, 1.0, 0.37, 1e-9, 0.5, 2 / 3], len(n))
+    args = (0.8, 2.0, 1.5, protection)
+    got = _weekly.success_odds(intel, n.security, skill, *args)
+    assert _same_values(got, rules.success_probability(intel, skill, n.security, *args))
+    assert _same_values(
+        got[:5], [rules.success_probability(intel[i], skill, n.security[i], *args) for i in range(5)]
+    )
+    with pytest.raises(ValueError, match="success_odds: 3 securities for"):
+        _weekly.success_odds(intel, n.security[:3], skill, *args)
+
+
 def test_pick_weights_refuse_companies_of_unknown_networks():
     _, b = _pair(0, 7)
     with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
