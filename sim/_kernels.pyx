@@ -132,7 +132,8 @@ def pick(object rng, object weights):
     if sums == NULL:
         raise MemoryError()
     try:
-        i = cumulative_pick(rng, w, n, sums)
+        with rng.bit_generator.lock:
+            i = cumulative_pick(bitgen_of(rng), w, n, sums)
         return None if i < 0 else i
     finally:
         PyMem_Free(sums)

@@ -80,14 +80,15 @@ cdef inline bint _before(double a, double b) noexcept nogil:
     return a < b or (b != b and a == a)
 
 
-cdef inline Py_ssize_t cumulative_pick(object rng, const double* weights, Py_ssize_t n, double* sums) except -2:
+cdef inline Py_ssize_t cumulative_pick(bitgen_t* bitgen, const double* weights, Py_ssize_t n,
+                                      double* sums) except -2:
     """``min(int(c.searchsorted(rng.random() * c[-1], side="right")), n - 1)`` with ``c = weights.cumsum()``
     for ``n`` > 0 weights >= 0 (NaN and inf allowed), or -1 without a draw if their total is not positive;
-    ``ValueError`` for a negative weight. ``sums`` is scratch space for ``n`` doubles. (``sim._kernels.pick``
-    says why any correct search finds numpy's index.)"""
+    ``ValueError`` for a negative weight. ``bitgen`` is the generator's (whose lock the caller holds) and
+    ``sums`` scratch space for ``n`` doubles. (``sim._kernels.pick`` says why any correct search finds
+    numpy's index.)"""
     cdef Py_ssize_t i, low = 0, high = n, mid
     cdef double key
-    cdef bitgen_t* bitgen
     for i in range(n):
         if weights[i] < 0:
             raise ValueError(f"pick: weights must be >= 0, got {weights[i]}")
@@ -96,9 +97,7 @@ cdef inline Py_ssize_t cumulative_pick(object rng, const double* weights, Py_ssi
         sums[i] = sums[i - 1] + weights[i]
     if sums[n - 1] <= 0:
         return -1
-    bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
-        key = bitgen.next_double(bitgen.state) * sums[n - 1]
+    key = bitgen.next_double(bitgen.state) * sums[n - 1]
     while low < high:
         mid = low + ((high - low) >> 1)
         if _before(key, sums[mid]):

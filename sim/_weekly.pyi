@@ -60,6 +60,12 @@ def rebuild(
     shell_rate: float,
     shell_cost: float,
 ) -> Ints: ...
+def recruiter_draws(
+    rng: np.random.Generator, n: int, reach_mean: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def shell_draws(
+    rng: np.random.Generator, nets: Any, owners: Ints, base: float, oc_extra: float, offshore_share: float
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]: ...
 def vacancy_draws(
     rng: np.random.Generator,
     nets: Any,

@@ -32,7 +32,8 @@ from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memset
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport (
-    binomial_t, random_binomial, random_bounded_uint64, random_multinomial, random_poisson,
+    binomial_t, random_beta, random_binomial, random_bounded_uint64, random_gamma, random_multinomial,
+    random_poisson,
 )
 
 from sim._numpy_like cimport (
@@ -419,6 +420,56 @@ def rebuild(
             new[i] = new[i] if new[i] < affordable else affordable
             clean[i] = clean[i] - <double> new[i] * shell_cost
     return entering
+
+
+def recruiter_draws(object rng, Py_ssize_t n, double reach_mean):
+    """The reach and visibility of ``n`` new recruiters: ``rng.gamma(2.0, reach_mean / 2.0, n)``, then
+    ``rng.beta(2.0, 3.0, n)``, as numpy draws them (one after another, on the generator's bit generator);
+    ``ValueError`` for a negative or NaN mean reach."""
+    if not reach_mean >= 0.0:
+        raise ValueError(f"recruiter_draws: the mean reach must be >= 0, got {reach_mean}")
+    if n < 0:
+        raise ValueError(f"recruiter_draws: {n} recruiters")
+    cdef Py_ssize_t j
+    cdef double scale = reach_mean / 2.0
+    reach, visibility = new_array(n, cnp.NPY_DOUBLE, False), new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* r = write_f64(reach, n, "recruiter_draws")
+    cdef double* v = write_f64(visibility, n, "recruiter_draws")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    with rng.bit_generator.lock:
+        for j in range(n):
+            r[j] = random_gamma(bitgen, 2.0, scale)
+        for j in range(n):
+            v[j] = random_beta(bitgen, 2.0, 3.0)
+    return reach, visibility
+
+
+def shell_draws(object rng, nets, owners, double base, double oc_extra, double offshore_share):
+    """The layering depth and offshore flag of new companies owned by the networks ``owners`` (int64
+    slots): ``1.0 + rng.poisson(base, n) + (oc_extra * nets.oc[owners] + np.round(2.0 *
+    nets.security[owners]))``, then ``rng.random(n) < offshore_share``, as numpy computes and draws them
+    (``np.round`` rounds halves to even, as ``rint`` does)."""
+    cdef str what = "shell_draws"
+    cdef Py_ssize_t j, n = rows_of(nets.oc, what), k = rows_of(owners, what)
+    cdef const cnp.npy_bool* oc = read_bool(nets.oc, n, what)
+    cdef const double* security = read_f64(nets.security, n, what)
+    cdef const int64_t* owner = read_i64(owners, k, what) if k else NULL
+    check_mean(base, what)
+    for j in range(k):
+        if not 0 <= owner[j] < n:
+            raise IndexError(f"shell_draws: network {owner[j]} is not one of the {n} rows")
+    opacity, offshore = new_array(k, cnp.NPY_DOUBLE, False), new_array(k, cnp.NPY_BOOL, False)
+    cdef double* depth = write_f64(opacity, k, what)
+    cdef cnp.npy_bool* abroad = write_bool(offshore, k, what)
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    with rng.bit_generator.lock:
+        for j in range(k):
+            depth[j] = 1.0 + <double> random_poisson(bitgen, base)
+        for j in range(k):
+            abroad[j] = bitgen.next_double(bitgen.state) < offshore_share
+    for j in range(k):
+        depth[j] = depth[j] + (oc_extra * <double> oc[owner[j]] + rint(2.0 * security[owner[j]]))
+    return opacity, offshore
 
 
 def vacancy_draws(
@@ -824,17 +875,17 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
     for s in range(m):
         domestic[s] = <double> (alive[s] and not offshore[s])
     cdef bitgen_t* bitgen = bitgen_of(rng)
-    for done in range(ops):
-        picked = cumulative_pick(rng, domestic, m, sums) if m else -1
-        if picked < 0:
-            return done, revoked
-        prob = success_max * (1.0 - protection * security[owner[picked]])
-        share = 2.0 / opacity[picked]
-        with rng.bit_generator.lock:
+    with rng.bit_generator.lock:
+        for done in range(ops):
+            picked = cumulative_pick(bitgen, domestic, m, sums) if m else -1
+            if picked < 0:
+                return done, revoked
+            prob = success_max * (1.0 - protection * security[owner[picked]])
+            share = 2.0 / opacity[picked]
             u = bitgen.next_double(bitgen.state)
-        if u < prob * (share if share < 1.0 else 1.0):
-            revoked.append(picked)
-            domestic[picked] = 0.0
+            if u < prob * (share if share < 1.0 else 1.0):
+                revoked.append(picked)
+                domestic[picked] = 0.0
     return ops, revoked
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import _weekly
 from sim.agents.network import ScamNetwork
 from sim.agents.recruiter import Recruiter
 from sim.agents.shell import ShellCompany
@@ -100,14 +101,9 @@ def spawn_recruiters(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
     n, rng = len(nets), model.rng
     if n == 0:
         return
-    mean = model.params.recruitment.reach_mean
+    reach, visibility = _weekly.recruiter_draws(rng, n, model.params.recruitment.reach_mean)  # gamma, beta
     slots = model.recruiters.add(
-        n,
-        alive=True,
-        net=nets,
-        reach=rng.gamma(2.0, mean / 2.0, n),
-        visibility=rng.beta(2.0, 3.0, n),
-        blocked_until=NEVER,
+        n, alive=True, net=nets, reach=reach, visibility=visibility, blocked_until=NEVER
     )
     model.recruiter_at.extend(Recruiter(model, int(s)) for s in slots)
 
@@ -118,12 +114,13 @@ def spawn_shells(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
     n, rng, p = len(nets), model.rng, model.params
     if n == 0:
         return
-    base = p.laundering.opacity_mean - 1.0
-    extra = p.laundering.oc_extra_layers * model.nets.oc[nets] + np.round(2.0 * model.nets.security[nets])
-    slots = model.shells.add(
-        n, alive=True, net=nets, opacity=1.0 + rng.poisson(base, n) + extra,
-        offshore=rng.random(n) < p.world.offshore_share, capacity=p.laundering.shell_capacity_usd,
+    opacity, offshore = _weekly.shell_draws(  # 1 + Poisson(opacity_mean - 1) + OC and security layers
+        rng, model.nets, nets, p.laundering.opacity_mean - 1.0, p.laundering.oc_extra_layers,
+        p.world.offshore_share,
     )  # fmt: skip
+    slots = model.shells.add(
+        n, alive=True, net=nets, opacity=opacity, offshore=offshore, capacity=p.laundering.shell_capacity_usd
+    )
     model.shell_at.extend(ShellCompany(model, int(s)) for s in slots)
 
 

@@ -505,6 +505,38 @@ def test_success_odds(index, seed, skill, protection):
         _weekly.success_odds(intel, n.security[:3], skill, *args)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    states,
+    seeds,
+    st.integers(0, 40),
+    st.sampled_from([0.0, 0.4, 1.5, 30.0]),
+    st.sampled_from([0.0, 1.0, 2.5]),
+)
+def test_new_recruiters_and_companies_draws(index, seed, k, mean, oc_extra):
+    """What world.spawn_recruiters and spawn_shells drew and computed with numpy: reach and visibility;
+    the companies' layering (security rounded half to even) and offshore flags."""
+    a, b = _pair(index, seed)
+    n = a.nets
+    for t in (a, b):  # security whose double is a half, rounded to even
+        t.nets.security[: len(n) // 2] = np.resize([0.25, 0.75, 0.5, 1.0, 0.0], len(n) // 2)
+    owners = np.random.default_rng(seed).integers(0, len(n), k)
+    reach, visibility = a.rng.gamma(2.0, mean / 2.0, k), a.rng.beta(2.0, 3.0, k)
+    extra = oc_extra * n.oc[owners] + np.round(2.0 * n.security[owners])
+    opacity, offshore = 1.0 + a.rng.poisson(mean, k) + extra, a.rng.random(k) < 0.3
+    got = _weekly.recruiter_draws(b.rng, k, mean) + _weekly.shell_draws(
+        b.rng, b.nets, owners, mean, oc_extra, 0.3
+    )
+    for x, y in zip(got, (reach, visibility, opacity, offshore), strict=True):
+        assert x.dtype == y.dtype and _same_values(x, y)
+    _assert_same(a, b)
+    with pytest.raises(IndexError, match="shell_draws: network -1 is not one of the"):
+        _weekly.shell_draws(b.rng, b.nets, np.array([0, -1]), mean, oc_extra, 0.3)
+    with pytest.raises(ValueError, match="mean reach must be >= 0"):
+        _weekly.recruiter_draws(b.rng, 3, np.nan)
+    _assert_same(a, b)
+
+
 def test_pick_weights_refuse_companies_of_unknown_networks():
     _, b = _pair(0, 7)
     with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
