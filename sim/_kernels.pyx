@@ -379,10 +379,25 @@ def efficiency(object adj):
     breadth-first search meets them, as Python's ``sum()`` adds floats (the first term as it is, then
     with Neumaier's compensation, added at the end if not zero and finite); these per-node sums added
     one after another; divided by ``n (n - 1)`` (0 for fewer than two nodes)."""
-    cdef _Graph g = _Graph(adj)
+    cdef bint whole
+    return _efficiency(_Graph(adj), &whole)
+
+
+def structure(object adj):
+    """``(efficiency(adj), connected(adj))`` from one reading of the graph: the first node's search,
+    which the efficiency makes anyway, tells whether the graph is in one piece."""
+    cdef bint whole
+    cdef double eff = _efficiency(_Graph(adj), &whole)
+    return eff, whole
+
+
+cdef double _efficiency(_Graph g, bint* whole) except? -1.0:
+    """:func:`efficiency` of ``g``; sets ``whole`` to whether its first node reaches every node (True for
+    an empty graph)."""
     cdef Py_ssize_t n = g.n, s, k, tail
     cdef double total = 0.0, part, compensation, x
-    if n < 2:
+    whole[0] = True
+    if n == 0:
         return 0.0
     cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
@@ -391,6 +406,8 @@ def efficiency(object adj):
             raise MemoryError()
         for s in range(n):
             tail = _search(g, s, dist, queue, NULL)
+            if s == 0:
+                whole[0] = tail == n
             part, compensation = 0.0, 0.0
             for k in range(1, tail):  # the queue holds the nodes by distance
                 x = 1.0 / <double> dist[queue[k]]
@@ -401,7 +418,7 @@ def efficiency(object adj):
             if compensation != 0.0 and isfinite(compensation):
                 part += compensation
             total += part
-        return total / <double> (n * (n - 1))
+        return total / <double> (n * (n - 1)) if n >= 2 else 0.0
     finally:
         PyMem_Free(dist)
         PyMem_Free(queue)

@@ -122,11 +122,14 @@ def arrest(
     model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True
 ) -> int:
     """Intelligence-led arrests: ``rule`` picks the target among what the task force knows."""
+    weights = None  # the networks' target weights, which only a successful arrest changes
     for done in range(ops):
         if rule == "recruiter":
             _arrest_recruiter(model, tf)
             continue
-        target = choose_member(model, rule, home)
+        if weights is None:
+            weights = _target_weights(model, home)
+        target = choose_member(model, rule, home, weights)
         if target is None:
             return done
         network, member = target
@@ -136,6 +139,7 @@ def arrest(
         )
         if not insulated and _success(model, tf, success_odds(model, tf)[i]):
             model.arrest_member(network, member)
+            weights = None
             if network.active:
                 network.reveal(_kernels.binomial_one(model.rng, 2, tf.skill), model.rng)
             model.add_pressure(i, 0.5)
@@ -144,16 +148,24 @@ def arrest(
     return ops
 
 
-def choose_member(model: "ScamEnforcementModel", rule: str, home: bool = True):
+def _target_weights(model: "ScamEnforcementModel", home: bool) -> np.ndarray:
+    """The weights by which a network is chosen for an arrest: its revenue plus one, for live networks
+    at home (or abroad) with a known member (:func:`sim._weekly.revenue_weights`)."""
+    return _weekly.revenue_weights(model.nets, model.params.world.n_home_zones, home, model.known_count)
+
+
+def choose_member(
+    model: "ScamEnforcementModel", rule: str, home: bool = True, weights: np.ndarray | None = None
+):
     """``(network, member)`` targeted by ``rule`` among known members, or None if nobody is known.
 
+    The network is drawn by ``weights`` (:func:`_target_weights` of the model as it is, if not given);
     kingpin: the boss (or the highest-ranking known member) of a network chosen by its harm;
     broker: a facilitator (a sole holder of a skill first), else the known non-boss member with the
     highest brokerage (:meth:`ScamNetwork.betweenness`); random: any known member.
     """
     rng = model.rng
-    weights = _weekly.revenue_weights(model.nets, model.params.world.n_home_zones, home, model.known_count)
-    i = _pick(weights, rng)
+    i = _pick(_target_weights(model, home) if weights is None else weights, rng)
     if i is None:
         return None
     network = model.network_at[i]

@@ -115,10 +115,14 @@ class ScamNetwork(mesa.Agent):
     def remove_member(self, member: int) -> None:
         """Take a member out of the graph (arrest). The graph may fall apart into pieces; they stay
         apart (coordination suffers) until the network reorganises (:meth:`reconnect`)."""
+        self._cut(member)
+        self.model.nets.fragmented[self.slot] = not self.connected()
+
+    def _cut(self, member: int) -> None:
+        """:meth:`remove_member` but for the check of whether the graph is still in one piece."""
         for x in self.adj.pop(member):
             self.adj[x].discard(member)
         self.model.members.alive[member] = False
-        self.model.nets.fragmented[self.slot] = not self.connected()
 
     def connected(self) -> bool:
         """True if the member graph is in one piece (or empty)."""
@@ -188,11 +192,13 @@ class ScamNetwork(mesa.Agent):
 
         Returns what happened: ``"member"``, ``"promote"``, ``"split"`` or ``"dissolve"``.
         """
-        was_boss = self.role(member) == BOSS
-        self.remove_member(member)
-        if not was_boss:
-            self.refresh_structure()
+        if self.role(member) != BOSS:
+            self._cut(member)
+            efficiency, whole = _kernels.structure(self.adj)  # one reading of the graph for both
+            self.model.nets.fragmented[self.slot] = not whole
+            self._record_structure(efficiency)
             return "member"
+        self.remove_member(member)
         p = self.model.params.adaptation
         outcome = rules.succession(
             self.decentralisation,

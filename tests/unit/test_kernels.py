@@ -179,6 +179,8 @@ def test_efficiency_kernel_is_bit_identical_to_the_exact_version(adj):
 def test_connected_is_a_search_reaching_every_node(adj):
     reached = len(rules._distances_from(adj, next(iter(adj)))) if adj else 0
     assert _kernels.connected(adj) == (reached == len(adj))
+    efficiency, whole = _kernels.structure(adj)  # both from one reading of the graph
+    assert whole == _kernels.connected(adj) and efficiency == rules.global_efficiency_exact(adj)
 
 
 @pytest.mark.parametrize("n", [2, 3, 9, 30, 200, 1000])
