@@ -49,6 +49,8 @@ class PoliceTaskForce(mesa.Agent):
     def _carry_out(self, action: str, effort: float, cost: float, fn, *args) -> None:  # type: ignore[no-untyped-def]
         """Run this week's whole operations of ``action``. Operations that found no target are not
         lost: their effort goes back to the bank, which holds at most one week's allocation."""
+        if not effort and not self.banks[action]:  # nothing allocated or banked (a pure preset's other side)
+            return
         ops, self.banks[action] = rules.operations(self.banks[action], effort, cost)
         if ops:
             unused = ops - fn(self.model, self, ops, *args)
