@@ -114,7 +114,7 @@ def _dask(scheduler: str | None, n_local: int | None) -> Iterator[ExecutorChoice
     except ImportError:
         raise ExecutorError("Dask is not installed: pip install 'scam-enforcement-sim[cluster]'") from None
     with contextlib.ExitStack() as stack:
-        address = scheduler if scheduler is not None else stack.enter_context(_local_cluster(n_local))
+        address = scheduler if scheduler is not None else stack.enter_context(local_cluster(n_local))
         try:
             client = stack.enter_context(Client(address, timeout="10s"))
         except (OSError, TimeoutError) as exc:
@@ -126,8 +126,9 @@ def _dask(scheduler: str | None, n_local: int | None) -> Iterator[ExecutorChoice
 
 
 @contextlib.contextmanager
-def _local_cluster(n_workers: int | None) -> Iterator[str]:
-    """A Dask LocalCluster of single-threaded worker processes; yields its scheduler address.
+def local_cluster(n_workers: int | None) -> Iterator[str]:
+    """A Dask LocalCluster of single-threaded worker processes, as ``dask_local`` starts one for a sweep;
+    yields its scheduler address (for ``scheduler=``: several sweeps can share one cluster).
 
     The cluster has no dashboard, so its workers' statistical profiler (a thread sampling the running
     task's stack every 10 ms, for the dashboard's profile page) is switched off: it took about 5% of the

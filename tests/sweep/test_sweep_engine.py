@@ -83,9 +83,9 @@ def test_dask_local_cluster_workers_run_without_the_profiler() -> None:
     import dask
     from dask.distributed import Client
 
-    from sim.sweep.executors import _local_cluster
+    from sim.sweep.executors import local_cluster
 
-    with _local_cluster(1) as address, Client(address) as client:
+    with local_cluster(1) as address, Client(address) as client:
         enabled = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
         callbacks = client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
     assert list(enabled.values()) == [False]
