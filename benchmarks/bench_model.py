@@ -5,18 +5,22 @@ the model's agent-steps per second (``len(model.agents)`` after each step, summe
 by the run's wall time) and the run time as a ratio to the wall time of ``python -c "import mesa"`` with
 the same interpreter. Runs and imports are measured in alternation (run, import, run, import, ...) and
 the ratio is the median of the per-pair ratios, so that the load of a shared machine, which drifts by tens
-of percent within minutes, weighs on both sides of each ratio alike.
+of percent within minutes, weighs on both sides of each ratio alike. Both sides run on one core (the
+process, and with it the import's process, is pinned to one CPU while it measures): this machine slows
+one core at a time for seconds on end, and an import run on the other core was not slowed with the run.
 
     python benchmarks/bench_model.py               # 5 timed runs, 5 timed imports
     python benchmarks/bench_model.py --repeats 9
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sim import Params, run
 from sim.model import ScamEnforcementModel
@@ -38,19 +42,41 @@ def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> list[float
     return times
 
 
+@contextmanager
+def one_core() -> Iterator[None]:
+    """Pin this process, and the processes it starts meanwhile, to one CPU (its lowest-numbered allowed
+    one), then restore its CPUs; nothing where the system cannot pin.
+
+    On this shared machine one core at a time slows down for seconds on end (the same run took 0.19 s and
+    0.36 s within a minute, 2026-11-29), and a child process may run on the other core: then a run and the
+    import timed right after it are not slowed alike, and pairing them does not cancel the drift. Pinned,
+    ten measurements of the latency ratio gave 0.19 to 0.22 while the run itself took 0.19 to 0.32 s;
+    unpinned, the same hour, 0.18 to 0.29."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
+
+
 def paired(
     first: Callable[[], object], second: Callable[[], object], repeats: int
 ) -> tuple[list[float], list[float]]:
     """Wall times of ``repeats`` calls of each function, in alternation (first, second, first, ...), after
-    one untimed call of each."""
-    first()
-    second()
+    one untimed call of each, all on one core (:func:`one_core`)."""
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for fn, out in zip((first, second), times, strict=True):
-            start = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - start)
+    with one_core():
+        first()
+        second()
+        for _ in range(repeats):
+            for fn, out in zip((first, second), times, strict=True):
+                start = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - start)
     return times
 
 
