@@ -93,11 +93,15 @@ def test_sweeps_run_in_turns_and_average_each_engine(tmp_path):
     setting = dataclasses.replace(run_all.Setting.of(True), sweep_runs=4, sweep_weeks=4)
     sw = run_all.bench_sweeps(setting, tmp_path)
     assert sw["order"] == "local, dask, dask, local"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dask-1", "dask-2", "local-0", "local-3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dask-1", "dask-2", "local-0", "local-3", "warm-up"]
+    assert sw["after_warm_up"]
     for key in ("local", "dask"):
         assert len(sw[f"{key}_efficiencies"]) == 2
         assert sw[f"{key}_efficiency"] == pytest.approx(statistics.fmean(sw[f"{key}_efficiencies"]))
         assert sw[f"{key}_seconds"] > 0 and 0 < sw[f"{key}_busy"] <= 1
+        assert sw[f"{key}_startup_seconds"] >= 0 and 0 < sw[f"{key}_with_startup"] <= sw[f"{key}_efficiency"]
+    rows = run_all._sweep_rows(sw)
+    assert all("start-up" in row[1] and "with it" in row[1] for row in rows[:2])
 
 
 def test_a_failed_benchmark_sweep_says_why(tmp_path):
