@@ -25,7 +25,7 @@ def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
     return _kernels.pick(rng, weights)
 
 
-def _success(model: "ScamEnforcementModel", tf: "PoliceTaskForce", prob: float) -> bool:
+def _success(model: "ScamEnforcementModel", prob: float) -> bool:
     """One operation's outcome: a uniform draw below its chance of success ``prob`` (from
     :func:`success_odds` for an operation against a network)."""
     return bool(_kernels.uniform(model.rng) < prob)
@@ -137,7 +137,7 @@ def arrest(
         insulated = (
             network.role(member) == BOSS and _kernels.uniform(model.rng) < model.params.police.boss_insulation
         )
-        if not insulated and _success(model, tf, success_odds(model, tf)[i]):
+        if not insulated and _success(model, success_odds(model, tf)[i]):
             model.arrest_member(network, member)
             weights = None
             if network.active:
@@ -193,7 +193,7 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
     if j is None:
         return False
     if (
-        not _success(model, tf, _visibility_odds(model, tf, float(rec.visibility[j])))
+        not _success(model, _visibility_odds(model, tf, float(rec.visibility[j])))
         or _kernels.uniform(model.rng) >= rec.visibility[j]
     ):
         return False
@@ -243,7 +243,7 @@ def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int
         i = _pick(weights, rng)
         if i is None:
             return done
-        if _success(model, tf, success_odds(model, tf)[i]):
+        if _success(model, success_odds(model, tf)[i]):
             model.network_at[i].reveal(1, rng)
     return ops
 
@@ -260,7 +260,7 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
         owner = int(sh.net[s])
         factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
         factor *= 1.0 if sh.known[s] else p.cold_trace_factor
-        if _success(model, tf, success_odds(model, tf)[owner]) and _kernels.uniform(rng) < factor * 2.0:
+        if _success(model, success_odds(model, tf)[owner]) and _kernels.uniform(rng) < factor * 2.0:
             model.revoke_shell(s, seize=True)
             for sibling in np.flatnonzero(sh.alive & sh.known & (sh.net == owner)):
                 model.revoke_shell(int(sibling), seize=True)

@@ -48,7 +48,7 @@ class PartnerAgency(mesa.Agent):
         network, member = target
         i = network.slot
         if (
-            actions._success(model, tf, actions.success_odds(model, tf)[i])
+            actions._success(model, actions.success_odds(model, tf)[i])
             and _kernels.uniform(model.rng) < self.trust
         ):
             model.arrest_member(network, member)
