@@ -113,6 +113,27 @@ def poisson_one(object rng, double lam):
     return k
 
 
+def choices(object rng, tuple items, Py_ssize_t k):
+    """``list(rng.choice(items, size=k))`` for a tuple ``items``, as its own elements: ``k`` of them drawn
+    with replacement, each equally likely. numpy draws ``rng.integers(0, len(items))`` ``k`` times for it
+    (the same numbers and generator state as one bounded draw after another); this makes those draws
+    without turning ``items`` into an array. ``ValueError`` for a negative ``k``, or no items when ``k`` >
+    0, as numpy's."""
+    cdef Py_ssize_t j, n = len(items)
+    if k < 0:
+        raise ValueError(f"choices: negative dimensions are not allowed, got {k}")
+    if n == 0 and k > 0:
+        raise ValueError("a cannot be empty unless no samples are taken")
+    out = []
+    if k == 0:
+        return out
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    with rng.bit_generator.lock:
+        for j in range(k):
+            out.append(items[_integer(bitgen, n)])
+    return out
+
+
 def pick(object rng, object weights):
     """Index drawn with probability proportional to ``weights`` (all >= 0; NaN and inf allowed), or None
     if their total is not positive; ``ValueError`` for a negative weight.

@@ -87,14 +87,22 @@ cdef inline Py_ssize_t cumulative_pick(bitgen_t* bitgen, const double* weights, 
     ``ValueError`` for a negative weight. ``bitgen`` is the generator's (whose lock the caller holds) and
     ``sums`` scratch space for ``n`` doubles. (``sim._kernels.pick`` says why any correct search finds
     numpy's index.)"""
-    cdef Py_ssize_t i, low = 0, high = n, mid
-    cdef double key
+    cdef Py_ssize_t i
     for i in range(n):
         if weights[i] < 0:
             raise ValueError(f"pick: weights must be >= 0, got {weights[i]}")
     sums[0] = weights[0]
     for i in range(1, n):
         sums[i] = sums[i - 1] + weights[i]
+    return cumulative_search(bitgen, sums, n)
+
+
+cdef inline Py_ssize_t cumulative_search(bitgen_t* bitgen, const double* sums, Py_ssize_t n) noexcept:
+    """:func:`cumulative_pick` given the cumulative sums ``sums`` of its ``n`` > 0 weights: -1 without a
+    draw if their total ``sums[n - 1]`` is not positive, else the index of one uniform draw times the total
+    (the caller holds the generator's lock)."""
+    cdef Py_ssize_t low = 0, high = n, mid
+    cdef double key
     if sums[n - 1] <= 0:
         return -1
     key = bitgen.next_double(bitgen.state) * sums[n - 1]

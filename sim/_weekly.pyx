@@ -37,8 +37,8 @@ from numpy.random.c_distributions cimport (
 )
 
 from sim._numpy_like cimport (
-    bitgen_of, check_mean, check_probability, cumulative_pick, new_array, numpy_sum, read_bool, read_f64,
-    read_i64, rows_of, write_bool, write_f64, write_i64,
+    bitgen_of, check_mean, check_probability, cumulative_search, new_array, numpy_sum, read_bool, read_f64, read_i64,
+    rows_of, write_bool, write_f64, write_i64,
 )
 
 cnp.import_array()
@@ -114,11 +114,17 @@ cdef inline int64_t _gap(int64_t a, int64_t b) noexcept nogil:
 
 cdef int _check_slots(str what, const int64_t* slots, Py_ssize_t count, Py_ssize_t n) except -1:
     """Every one of the ``count`` entries of ``slots`` (the networks that companies or recruiters belong
-    to) is a network."""
+    to) is a network. A scan without branches (a negative slot is a huge unsigned one) finds whether any is
+    not; only then is the first such row looked for, to name it."""
     cdef Py_ssize_t j
+    cdef uint64_t rows = <uint64_t> n
+    cdef bint outside = False
     for j in range(count):
-        if not 0 <= slots[j] < n:
-            raise ValueError(f"{what}: row {j} belongs to network {slots[j]}, which does not exist (0..{n - 1})")
+        outside |= <uint64_t> slots[j] >= rows
+    if outside:
+        for j in range(count):
+            if not 0 <= slots[j] < n:
+                raise ValueError(f"{what}: row {j} belongs to network {slots[j]}, which does not exist (0..{n - 1})")
     return 0
 
 
@@ -536,15 +542,16 @@ def vacancy_draws(
 
 
 def security_and_moves(
-    object rng, nets, object risks, int64_t n_home_zones, double gain, double decay, double memory,
+    object rng, nets, double risk_k, int64_t n_home_zones, double gain, double decay, double memory,
     double threshold, double move_prob, double abroad_prob,
 ):
-    """Security adjusted to the perceived ``risk``, pressure forgotten, and who relocates; returns the
-    live movers' slots and, for each, whether it goes abroad (the caller moves them).
+    """Security adjusted to the perceived risk, pressure forgotten, and who relocates; returns the live
+    movers' slots and, for each, whether it goes abroad (the caller moves them).
 
-    :func:`sim.rules.security_update`, pressure times ``memory``, :func:`sim.rules.relocation_choice`
-    (one uniform per network for moving, then one per network for going abroad, as the numpy form
-    draws). Writes ``nets.security`` and ``nets.pressure``.
+    The risk is :func:`sim.rules.perceived_risk` of the week's pressure with ``risk_k``: the same operations,
+    with numpy's own ``exp`` on the whole array. Then :func:`sim.rules.security_update`, pressure times
+    ``memory``, :func:`sim.rules.relocation_choice` (one uniform per network for moving, then one per
+    network for going abroad, as the numpy form draws). Writes ``nets.security`` and ``nets.pressure``.
     """
     cdef str what = "security_and_moves"
     cdef Py_ssize_t i, n = rows_of(nets.alive, what), k = 0
@@ -553,9 +560,13 @@ def security_and_moves(
     cdef double* security = write_f64(nets.security, n, what)
     cdef double* pressure = write_f64(nets.pressure, n, what)
     cdef double sec, u
-    if rows_of(risks, what) != n:
-        raise ValueError(f"security_and_moves: {rows_of(risks, what)} risks for {n} networks")
-    cdef const double* risk = read_f64(risks, n, what)
+    risks = new_array(n, cnp.NPY_DOUBLE, False)
+    cdef double* risk = write_f64(risks, n, what)
+    for i in range(n):
+        risk[i] = -risk_k * pressure[i]
+    np.exp(risks, out=risks)
+    for i in range(n):
+        risk[i] = 1.0 - risk[i]
     cdef cnp.npy_bool* moving = <cnp.npy_bool*> PyMem_Malloc((n + 1) * sizeof(cnp.npy_bool))
     if moving == NULL:
         raise MemoryError()
@@ -858,7 +869,10 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
             if rng.random() < prob * min(1.0, 2.0 / opacity[s]):
                 revoked.append(s); domestic[s] = 0.0
 
-    Revoking changes nothing these draws read, so they can be made before the revocations."""
+    Revoking changes nothing these draws read, so they can be made before the revocations. The weights are
+    0 or 1, so their cumulative sums are whole numbers, exact in a double: they are summed once, and a
+    revocation takes one off the sums from the revoked company on, which gives the same sums as summing
+    again."""
     cdef str what = "licence_inspections"
     cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(nets.security, what), done, picked
     cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
@@ -869,15 +883,16 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
     cdef double prob, share, u
     _check_slots(what, owner, m, n)
     revoked = []
-    cdef _Buffers buf = _Buffers(2)
-    cdef double* domestic = buf.get(0, m)
-    cdef double* sums = buf.get(1, m)
+    cdef _Buffers buf = _Buffers(1)
+    cdef double* sums = buf.get(0, m)  # of the weights: 1 for a live domestic company, else 0
+    cdef double total = 0.0
     for s in range(m):
-        domestic[s] = <double> (alive[s] and not offshore[s])
+        total += <double> (alive[s] and not offshore[s])
+        sums[s] = total
     cdef bitgen_t* bitgen = bitgen_of(rng)
     with rng.bit_generator.lock:
         for done in range(ops):
-            picked = cumulative_pick(bitgen, domestic, m, sums) if m else -1
+            picked = cumulative_search(bitgen, sums, m) if m else -1
             if picked < 0:
                 return done, revoked
             prob = success_max * (1.0 - protection * security[owner[picked]])
@@ -885,7 +900,8 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
             u = bitgen.next_double(bitgen.state)
             if u < prob * (share if share < 1.0 else 1.0):
                 revoked.append(picked)
-                domestic[picked] = 0.0
+                for s in range(picked, m):  # its weight is now 0
+                    sums[s] -= 1.0
     return ops, revoked
 
 
@@ -912,6 +928,53 @@ def count_at_least(mask, values, int64_t threshold):
         if a[i] and v[i] >= threshold:
             count += 1
     return count
+
+
+def rows_at_least(mask, values, int64_t threshold):
+    """``np.flatnonzero(mask & (values >= threshold))`` for an int64 column ``values``, as a list of ints."""
+    cdef Py_ssize_t i, n = rows_of(mask, "rows_at_least")
+    cdef const cnp.npy_bool* a = read_bool(mask, n, "rows_at_least")
+    cdef const int64_t* v = read_i64(values, n, "rows_at_least")
+    return [i for i in range(n) if a[i] and v[i] >= threshold]
+
+
+def rows_with_counts(first, second, third):
+    """``[(i, first[i], second[i], third[i]) for i in np.flatnonzero(first + second + third)]`` for three
+    int64 columns of one length whose entries are >= 0 (the week's new members per network, by role),
+    as Python ints; ``ValueError`` for a negative count or columns of different lengths."""
+    cdef str what = "rows_with_counts"
+    cdef Py_ssize_t i, n = rows_of(first, what)
+    cdef const int64_t* a = read_i64(first, n, what)
+    cdef const int64_t* b = read_i64(second, n, what)
+    cdef const int64_t* c = read_i64(third, n, what)
+    rows = []
+    for i in range(n):
+        if a[i] < 0 or b[i] < 0 or c[i] < 0:
+            raise ValueError(f"{what}: row {i} has a negative count ({a[i]}, {b[i]}, {c[i]})")
+        if a[i] or b[i] or c[i]:
+            rows.append((i, a[i], b[i], c[i]))
+    return rows
+
+
+def owners(counts):
+    """``np.repeat(np.arange(len(counts)), counts)`` for an int64 column of counts: each row's number
+    ``counts[i]`` times, in order (the networks that new recruiters or companies serve); ``ValueError``
+    for a negative count, as numpy's."""
+    cdef str what = "owners"
+    cdef Py_ssize_t i, total = 0, k = 0, n = rows_of(counts, what)
+    cdef const int64_t* c = read_i64(counts, n, what)
+    cdef int64_t j
+    for i in range(n):
+        if c[i] < 0:
+            raise ValueError("repeats may not contain negative values.")
+        total += c[i]
+    out = new_array(total, cnp.NPY_INT64, False)
+    cdef int64_t* o = write_i64(out, total, what)
+    for i in range(n):
+        for j in range(c[i]):
+            o[k] = i
+            k += 1
+    return out
 
 
 def count_at(mask, slots):

@@ -124,10 +124,9 @@ class ScamEnforcementModel(mesa.Model):
             p.world.recruiters_per_network, p.world.workers_mean,
             p.recruitment.recruiter_entry * max(self.margin, 0.0),
         )  # fmt: skip
-        for j in leaving:
-            self.retire_recruiter(int(j))
-        if np.count_nonzero(entering):
-            world.spawn_recruiters(self, np.repeat(np.arange(len(self.nets)), entering))
+        for j in leaving.tolist():  # iterating a numpy array costs microseconds, even an empty one
+            self.retire_recruiter(j)
+        world.spawn_recruiters(self, _weekly.owners(entering))
 
     def adapt(self) -> None:
         """4. Replace lost websites, companies and members; adjust security; relocate; enter; exit.
@@ -140,15 +139,14 @@ class ScamEnforcementModel(mesa.Model):
         self._fill_vacancies()
         self._reorganise()
         n, p, a = self.nets, self.params, self.params.adaptation
-        risk = rules.perceived_risk(n.pressure, p.crime.risk_k)
         movers, abroad = _weekly.security_and_moves(
-            self.rng, n, risk, p.world.n_home_zones, p.crime.security_gain, p.crime.security_decay,
+            self.rng, n, p.crime.risk_k, p.world.n_home_zones, p.crime.security_gain, p.crime.security_decay,
             p.crime.pressure_memory, a.relocation_threshold, a.relocation_prob, a.abroad_prob,
         )  # fmt: skip
         self.odds = None  # the chances of enforcement's success depend on security
-        for i, go_abroad in zip(movers, abroad, strict=True):
-            self.relocate(int(i), bool(go_abroad))
-        for i in (n.alive & (n.insolvent >= p.laundering.insolvency_weeks)).nonzero()[0]:
+        for i, go_abroad in zip(movers.tolist(), abroad.tolist(), strict=True):  # as Python ints and bools
+            self.relocate(i, go_abroad)
+        for i in _weekly.rows_at_least(n.alive, n.insolvent, p.laundering.insolvency_weeks):
             self.dissolve(self.network_at[i])
         _weekly.forget(self.rng, self.members, p.police.intel_decay)  # each known member at the decay rate
         self._entry()
@@ -161,8 +159,7 @@ class ScamEnforcementModel(mesa.Model):
             self.rng, self.nets, self.shells, c.workers_per_website, c.website_replace_rate, c.no_it_rebuild,
             c.website_cost_usd, lp.shell_replace_rate, lp.shell_cost_usd,
         )  # fmt: skip
-        if np.count_nonzero(entering):
-            world.spawn_shells(self, np.repeat(np.arange(len(self.nets)), entering))
+        world.spawn_shells(self, _weekly.owners(entering))
 
     def _fill_vacancies(self) -> None:
         """Missing managers, facilitators and associates replaced at their rates
@@ -172,8 +169,8 @@ class ScamEnforcementModel(mesa.Model):
             self.rng, self.nets, self.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE,
             a.manager_replace_rate, a.facilitator_replace_rate,
         )  # fmt: skip
-        for i in (new_m + new_f + new_a).nonzero()[0]:
-            self.network_at[i].fill_vacancies(int(new_m[i]), int(new_f[i]), int(new_a[i]))
+        for i, managers, facilitators, associates in _weekly.rows_with_counts(new_m, new_f, new_a):
+            self.network_at[i].fill_vacancies(managers, facilitators, associates)
 
     def _reorganise(self) -> None:
         """Fragmented networks reconnect their pieces at the manager replacement rate

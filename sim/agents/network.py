@@ -85,8 +85,8 @@ class ScamNetwork(mesa.Agent):
         """Create the boss, managers, facilitators (at least one of each skill) and low-level
         associates (team leaders, money mules, drivers), and link them."""
         self.add_members([BOSS] + [MANAGER] * managers)
-        extra = self.model.rng.choice(FACILITATOR_ROLES, size=max(facilitators - 3, 0))
-        self.add_members(list(FACILITATOR_ROLES) + [int(r) for r in extra] + [ASSOCIATE] * associates)
+        extra = _kernels.choices(self.model.rng, FACILITATOR_ROLES, max(facilitators - 3, 0))  # rng.choice's
+        self.add_members(list(FACILITATOR_ROLES) + extra + [ASSOCIATE] * associates)
         self.efficiency0 = rules.global_efficiency(self.adj)
         self._record_structure(self.efficiency0)
 

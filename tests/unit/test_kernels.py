@@ -304,6 +304,28 @@ def test_choice_is_numpys_choice_with_probabilities(weights, seed):
     assert _same_state(ours, numpys)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-5, 5), min_size=1, max_size=6).map(tuple), st.integers(0, 40), st.integers(0, 2**32)
+)
+def test_choices_are_numpys_choice_of_items(items, k, seed):
+    ours, numpys = _pair(seed)
+    got = _kernels.choices(ours, items, k)
+    assert got == numpys.choice(items, size=k).tolist() and all(type(x) is int for x in got)
+    assert _same_state(ours, numpys)
+
+
+def test_choices_refuse_what_numpys_choice_refuses_before_drawing():
+    rng = np.random.default_rng(0)
+    state = rng.bit_generator.state
+    assert _kernels.choices(rng, (), 0) == []
+    with pytest.raises(ValueError, match="a cannot be empty unless no samples are taken"):
+        _kernels.choices(rng, (), 2)
+    with pytest.raises(ValueError, match="negative dimensions"):
+        _kernels.choices(rng, (1, 2), -1)
+    assert rng.bit_generator.state == state
+
+
 @pytest.mark.parametrize("weights", [[], [0.0, 0.0], [1.0, -1.0], [1.0, math.nan], [math.inf]])
 def test_choice_refuses_weights_without_a_distribution(weights):
     rng = np.random.default_rng(0)

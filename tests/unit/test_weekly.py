@@ -309,7 +309,7 @@ def test_security_and_moves(index, seed, k, gain, decay, memory, threshold, prob
     risk = rules.perceived_risk(a.nets.pressure, k * 3.0)
     args = (zones, gain, decay, memory, threshold, prob, abroad_prob)
     movers, abroad = security_numpy(a, risk, *args)
-    got = _weekly.security_and_moves(b.rng, b.nets, risk, *args)
+    got = _weekly.security_and_moves(b.rng, b.nets, k * 3.0, *args)
     assert _same_values(got[0], movers) and _same_values(got[1], abroad)
     _assert_same(a, b)
 
@@ -355,8 +355,6 @@ def test_bad_rates_and_means_are_refused_before_anything_is_drawn_or_written():
             b.rng, b.nets, b.members, len(ROLE_NAMES), MANAGER, LAUNDERER, IT, ASSOCIATE, 0.1, float("nan")
         )
     _assert_same(a, b)  # nothing drawn, nothing written
-    with pytest.raises(ValueError, match="risks for"):
-        _weekly.security_and_moves(b.rng, b.nets, np.zeros(1), 4, 0.1, 0.1, 0.9, 0.5, 0.1, 0.1)
     with pytest.raises(ValueError, match="Poisson mean"):  # after the uniforms, as numpy's check comes
         _weekly.recruiter_turnover(b.rng, b.nets, b.recruiters, 0.01, 1.0, 1.0, float("nan"))
 
@@ -654,6 +652,9 @@ def test_reporter_reductions(index, seed, which):
     for threshold in (-1, 0, 1, 3, 4, 99):
         expected = np.count_nonzero(mask & (n.zone >= threshold))
         assert _weekly.count_at_least(mask, n.zone, threshold) == expected
+        rows = _weekly.rows_at_least(mask, n.zone, threshold)
+        assert rows == np.flatnonzero(mask & (n.zone >= threshold)).tolist()
+        assert all(type(i) is int for i in rows)
     for slots in (np.zeros(0, np.int64), np.arange(len(n)), np.array([len(n) - 1, 0, 0, 2])):
         assert _weekly.count_at(mask, slots) == np.count_nonzero(mask[slots])
     with pytest.raises(IndexError, match=f"count_at: slot {len(n)} is not one of the {len(n)} rows"):
@@ -725,3 +726,29 @@ def test_reorganising(index, seed, rate):
     due = n.alive & n.fragmented & (a.rng.random(len(n)) < rate)  # ScamEnforcementModel._reorganise's
     assert _weekly.reorganising(b.rng, b.nets, rate) == due.nonzero()[0].tolist()
     _assert_same(a, b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(*[st.integers(0, 4)] * 3), max_size=30))
+def test_rows_with_counts_and_owners_are_numpys_nonzero_and_repeat(counts):
+    """The rows with new members and their counts, and the owners of new recruiters or companies, as
+    sim/model.py computed them with numpy (``(a + b + c).nonzero()``, ``np.repeat(np.arange(n), k)``)."""
+    a, b, c = (np.array([row[k] for row in counts], dtype=np.int64) for k in range(3))
+    expected = [(int(i), int(a[i]), int(b[i]), int(c[i])) for i in (a + b + c).nonzero()[0]]
+    got = _weekly.rows_with_counts(a, b, c)
+    assert got == expected and all(type(x) is int for row in got for x in row)
+    for column in (a, b, c):
+        assert _same_values(_weekly.owners(column), np.repeat(np.arange(len(column)), column))
+
+
+def test_rows_with_counts_and_owners_refuse_negative_counts_and_ragged_columns():
+    with pytest.raises(ValueError, match="rows_with_counts: row 1 has a negative count"):
+        _weekly.rows_with_counts(np.array([0, 0]), np.array([1, -1]), np.array([0, 0]))
+    with pytest.raises(ValueError, match="rows_with_counts"):
+        _weekly.rows_with_counts(np.zeros(2, np.int64), np.zeros(3, np.int64), np.zeros(2, np.int64))
+    with pytest.raises(ValueError, match="negative"):
+        np.repeat(np.arange(2), np.array([1, -1]))  # numpy's refusal, which owners gives too
+    with pytest.raises(ValueError, match="repeats may not contain negative values"):
+        _weekly.owners(np.array([1, -1]))
+    with pytest.raises(ValueError, match="owners"):
+        _weekly.owners(np.array([1.0]))  # not int64
