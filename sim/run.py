@@ -38,12 +38,12 @@ def _simulate(params: Params, seed: int, weeks: int) -> np.ndarray:
     model = ScamEnforcementModel(params, seed)
     for _ in range(params.burn_in_weeks):
         model.step()
-    table = np.empty((weeks, len(REPORTERS)))
     reporters = list(REPORTERS.values())
-    for w in range(weeks):
+    rows = []
+    for _ in range(weeks):
         model.step()
-        table[w] = [r(model) for r in reporters]
-    return table
+        rows.append([r(model) for r in reporters])
+    return np.array(rows, dtype=np.float64).reshape(weeks, len(reporters))  # one conversion, not one a week
 
 
 @contextmanager
