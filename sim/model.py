@@ -283,13 +283,13 @@ class ScamEnforcementModel(mesa.Model):
         network.remove()
 
     def _reassign_recruiters(self, i: int) -> None:
-        rec, alive = self.recruiters, np.flatnonzero(self.nets.alive)
+        rec, alive = self.recruiters, tuple(np.flatnonzero(self.nets.alive).tolist())
         mine = np.flatnonzero(rec.alive & (rec.net == i))
-        if len(alive) == 0:
-            for j in mine:
-                self.retire_recruiter(int(j))
+        if not alive:
+            for j in mine.tolist():
+                self.retire_recruiter(j)
             return
-        rec.net[mine] = self.rng.choice(alive, len(mine))
+        rec.net[mine] = _kernels.choices(self.rng, alive, len(mine))  # rng.choice(alive, len(mine))
 
     def split(self, network: ScamNetwork) -> ScamNetwork:
         """Factions: half the managers (and the facilitators tied to them) leave with a share of

@@ -3,7 +3,6 @@
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from sim import _kernels, rules, strategies
 from sim.agents import actions
@@ -32,7 +31,7 @@ class PoliceTaskForce(mesa.Agent):
         p = model.params.police
         self.officers = p.officers
         self.skilled = min(p.skilled_initial, p.officers)
-        self.pipeline = np.zeros(p.training_lag_weeks, dtype=np.int64)  # trainees by weeks to go
+        self.pipeline = [0] * p.training_lag_weeks  # trainees by weeks to go (a list: it moves weekly)
         self.banks: dict[str, float] = dict.fromkeys(strategies.ACTIONS, 0.0)
         self._plan: tuple[object, float, dict[str, float]] | None = None  # see _allocation
 
@@ -85,6 +84,6 @@ class PoliceTaskForce(mesa.Agent):
         p = self.model.params.police
         self.skilled -= rules.binomial_loss(self.skilled, p.attrition_rate, self.model.rng)
         hires = _kernels.poisson_one(self.model.rng, p.skilled_hiring)
-        self.skilled = min(self.skilled + hires + int(self.pipeline[0]), self.officers)
-        self.pipeline[:-1] = self.pipeline[1:]  # everyone in training moves a week closer
-        self.pipeline[-1] = 0
+        graduates = self.pipeline.pop(0)  # everyone else in training moves a week closer
+        self.pipeline.append(0)
+        self.skilled = min(self.skilled + hires + graduates, self.officers)

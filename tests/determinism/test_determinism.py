@@ -117,7 +117,7 @@ def _world_after_burn_in(params: Params, seed: int) -> dict:
         "graphs": [sorted((m, sorted(ties)) for m, ties in net.adj.items()) for net in model.network_at],
         "rng": model.rng.bit_generator.state,
         "scalars": (model.week, model.awareness, model.pool, model.harm, model.margin, dict(model.ledger)),
-        "task force": (tf.skilled, tf.pipeline.tolist(), dict(tf.banks), model.partner.trust),
+        "task force": (tf.skilled, list(tf.pipeline), dict(tf.banks), model.partner.trust),
     }
 
 
