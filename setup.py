@@ -1,4 +1,5 @@
-"""Build of the compiled kernels (``sim/_kernels.pyx``, ``sim/_weekly.pyx``); the rest: ``pyproject.toml``.
+"""Build of the compiled modules (the kernels ``sim/_kernels.pyx`` and ``sim/_weekly.pyx``, and the tables'
+appending ``sim/_tables.pyx``); the rest: ``pyproject.toml``.
 
 The kernels call numpy's random-number routines in C, so they link numpy's static ``npyrandom`` library
 from the numpy they are built with. The Makefile builds them without build isolation, against the pinned
@@ -30,5 +31,5 @@ def kernel_module(name: str) -> Extension:
 
 
 # The generated C files go to build/ (git-ignored), not beside the sources in sim/.
-modules = [kernel_module("_kernels"), kernel_module("_weekly")]
+modules = [kernel_module("_kernels"), kernel_module("_weekly"), kernel_module("_tables")]
 setup(ext_modules=cythonize(modules, build_dir="build", language_level=3, quiet=True))

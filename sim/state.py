@@ -7,7 +7,8 @@ Storage: each column lives in a buffer with spare capacity that doubles when ful
 is a view of exactly the live rows (``buffer[:len(table)]``), so appending a row costs a copy only
 when the buffer grows, not on every add. Code may update a column in place (``t.cash += x``) or
 replace it wholesale (``t.cash = new_array`` of the same length); a replaced column is copied back
-into its buffer at the next :meth:`add`.
+into its buffer at the next :meth:`add`. Appending and exposing the rows is compiled
+(:mod:`sim._tables`), the same operations without numpy's cost per call on a few rows.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -15,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sim import _tables
+
 #: Rows a buffer holds before its first growth.
 MIN_CAPACITY = 64
-
-#: Values that :meth:`Table.add` writes into a single new row as an item (the same value as a slice gets).
-_SCALARS = (int, float, bool)
 
 
 class Table:
@@ -47,48 +47,16 @@ class Table:
         def __setattr__(self, name: str, value: Any) -> None: ...  # assigned wholesale too
 
     def add(self, n: int, **values: Any) -> NDArray[np.int64]:
-        """Append ``n`` rows (columns not given start at zero) and return their slot numbers."""
-        if not values.keys() <= self._names:
-            raise KeyError(f"unknown columns: {sorted(set(values) - self._names)}")
-        start, end = self._size, self._size + n
-        self._reserve(end)
-        buffers = self._buffers
-        try:
-            for name, value in values.items():
-                if n == 1 and type(value) in _SCALARS:  # one row of a Python number: an item, not a slice
-                    buffers[name][start] = value
-                else:
-                    buffers[name][start:end] = value
-        except Exception:
-            self._clear(start, end)
-            raise
-        self._size = end
-        self._expose()
-        return np.arange(start, end, dtype=np.int64)
+        """Append ``n`` rows (columns not given start at zero) and return their slot numbers.
 
-    def _clear(self, start: int, end: int) -> None:
-        """Zero the spare rows ``start:end`` again (rows past the end are zero until added)."""
-        for buffer in self._buffers.values():
-            buffer[start:end] = 0
+        ``KeyError`` for a name that is not a column, ``ValueError`` for a negative ``n``; a value numpy
+        cannot store in its column (a wrong length, say) raises numpy's error and adds nothing. Compiled
+        (:func:`sim._tables.add`): it runs for every new member, recruiter, company and network."""
+        return _tables.add(self, n, values)
 
     def _reserve(self, rows: int) -> None:
         """Take back replaced columns, then grow every buffer (doubling) to hold ``rows`` rows."""
-        attributes, views = self.__dict__, self._views
-        for name, buffer in self._buffers.items():
-            column = attributes[name]
-            if column is not views[name]:
-                buffer[: self._size] = column
-        capacity = self._capacity
-        if rows <= capacity:
-            return
-        while capacity < rows:
-            capacity *= 2
-        for name, buffer in self._buffers.items():
-            grown = np.zeros(capacity, dtype=buffer.dtype)
-            grown[: self._size] = buffer[: self._size]
-            self._buffers[name] = grown
-        self._capacity = capacity
-        self._expose()
+        _tables.reserve(self, rows)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"columns": self._columns, "rows": {name: getattr(self, name) for name in self._columns}}
@@ -99,7 +67,5 @@ class Table:
         self.add(len(next(iter(rows.values()), [])), **rows)
 
     def _expose(self) -> None:
-        """Point every column attribute at the live rows of its buffer."""
-        attributes, views, size = self.__dict__, self._views, self._size
-        for name, buffer in self._buffers.items():
-            attributes[name] = views[name] = buffer[:size]
+        """Point every column attribute at the live rows of its buffer (``buffer[:len(self)]``)."""
+        _tables.expose(self)

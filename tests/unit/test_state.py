@@ -127,3 +127,61 @@ def test_pickle_round_trip():
     assert len(copy) == 71 and len(t) == 70, "the copy is independent"
     empty = pickle.loads(pickle.dumps(table()))
     assert len(empty) == 0 and len(empty.add(2)) == 2
+
+
+VALUES = [
+    True, False, 0, 1, -7, 2**53 + 1, 2.5, -1.9, 0.0, -0.0, float("nan"), np.float64(3.5), np.int64(4),
+    np.bool_(True), [1, 0, 3], np.array([1, 2, 3]), np.array([1.5, -2.5, 3.0]), np.array([True, False, True]),
+    np.array([1, 2, 3], dtype=np.int32), np.array([1.5, 2.5, 3.5], dtype=">f8"), np.arange(6)[::2],
+    np.arange(6.0)[::2], np.array([[1, 2, 3]]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_every_kind_of_value_gets_what_numpys_assignment_gives(value):
+    """Python numbers, numpy scalars, lists and arrays of any type, order or layout, for 3 rows of each
+    column type: the bytes numpy's ``column[start:end] = value`` stores, or numpy's error."""
+    for dtype in (np.bool_, np.int64, np.float64):
+        t = Table(x=dtype)
+        t.add(2, x=1)
+        expected = np.zeros(5, dtype=dtype)
+        expected[:2] = 1
+        try:
+            with np.errstate(invalid="ignore"):
+                expected[2:5] = value
+        except (ValueError, TypeError, OverflowError) as numpys:
+            with pytest.raises(type(numpys)):
+                t.add(3, x=value)
+            assert len(t) == 2 and t.x.tobytes() == expected[:2].tobytes()
+            continue
+        with np.errstate(invalid="ignore"):
+            slots = t.add(3, x=value)
+        assert slots.tolist() == [2, 3, 4] and t.x.dtype == dtype
+        assert t.x.tobytes() == expected.tobytes(), dtype
+
+
+def test_an_int_beyond_int64_is_numpys_overflow_error_and_adds_nothing():
+    t = table()
+    with pytest.raises(OverflowError):
+        t.add(1, net=2**63)
+    assert len(t) == 0
+
+
+def test_a_negative_number_of_rows_is_refused():
+    t = table()
+    t.add(2)
+    with pytest.raises(ValueError, match="the number of rows must be >= 0, got -1"):
+        t.add(-1, net=1)
+    assert len(t) == len(t.net) == 2
+
+
+def test_columns_are_views_of_their_buffers():
+    """Each column is the live rows of its buffer (what ``buffer[:len(t)]`` gives), writable in place."""
+    t = table()
+    t.add(3, net=[1, 2, 3])
+    for name in ("alive", "net", "cash"):
+        column, buffer = getattr(t, name), t._buffers[name]
+        assert column.base is buffer and len(column) == 3 and column.dtype == buffer.dtype
+        assert column.flags.writeable and column.flags.c_contiguous
+    t.net[0] = 9
+    assert t._buffers["net"][0] == 9
