@@ -759,34 +759,46 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
     cdef Py_ssize_t rows = rows_of(roles, "tie_in"), k
     cdef const int64_t* role_of = read_i64(roles, rows, "tie_in")
     cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef int64_t r
     if len(members) != len(member_roles):
         raise ValueError(f"tie_in: {len(members)} members but {len(member_roles)} roles")
-    with rng.bit_generator.lock:
-        for k in range(len(members)):
-            _tie_one(bitgen, adj, role_of, rows, members[k], member_roles[k], boss, manager, associate,
-                     manager_tie, boss_tie, facilitator_boss)
-
-
-cdef int _tie_one(bitgen_t* bitgen, dict adj, const int64_t* role_of, Py_ssize_t rows, object member,
-                  int64_t role, int64_t boss, int64_t manager, int64_t associate, double manager_tie,
-                  double boss_tie, double facilitator_boss) except -1:
-    """:func:`tie_in` for one member (the caller holds the generator's lock)."""
-    cdef int64_t r
-    cdef double u
-    if member in adj:
-        raise ValueError(f"tie_in: member {member!r} is already in the graph")
+    if not members:
+        return
+    # The graph's members in order, its managers and its first boss, as each new member finds them: read
+    # once, then extended by each member tied in (a new member comes last in ``adj``'s order).
     others = list(adj)
-    top = None
     managers = []
+    first_boss = None
     for other in others:
         r = role_of[_slot(other, rows)]
         if r == boss:
-            if top is None:
-                top = other
+            if first_boss is None:
+                first_boss = other
         elif r == manager:
             managers.append(other)
-    if role == boss:
-        top = None
+    with rng.bit_generator.lock:
+        for k in range(len(members)):
+            if k:
+                r = role_of[_slot(members[k - 1], rows)]
+                if r == boss:
+                    if first_boss is None:
+                        first_boss = members[k - 1]
+                elif r == manager:
+                    managers.append(members[k - 1])
+            _tie_one(bitgen, adj, others, managers, first_boss, members[k], member_roles[k], boss, manager,
+                     associate, manager_tie, boss_tie, facilitator_boss)
+            others.append(members[k])
+
+
+cdef int _tie_one(bitgen_t* bitgen, dict adj, list others, list managers, object first_boss, object member,
+                  int64_t role, int64_t boss, int64_t manager, int64_t associate, double manager_tie,
+                  double boss_tie, double facilitator_boss) except -1:
+    """:func:`tie_in` for one member, given the graph's members in order (``others``), its managers in that
+    order and its first boss (the caller holds the generator's lock)."""
+    cdef double u
+    if member in adj:
+        raise ValueError(f"tie_in: member {member!r} is already in the graph")
+    top = None if role == boss else first_boss
     near = set()
     adj[member] = near
     ties = set()
