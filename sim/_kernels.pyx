@@ -86,6 +86,21 @@ def uniform(object rng):
     return u
 
 
+def uniform_below(object rng, object probs, Py_ssize_t i):
+    """``rng.random() < probs[i]`` for a float64 array ``probs``, as a bool: one uniform draw against entry
+    ``i`` (an operation's chance of success against network ``i``), without making a numpy scalar of it;
+    ``IndexError`` for an ``i`` outside the array (negative ones included), before the draw."""
+    cdef Py_ssize_t n = rows_of(probs, "uniform_below")
+    cdef const double* p = read_f64(probs, n, "uniform_below")
+    if not 0 <= i < n:
+        raise IndexError(f"uniform_below: entry {i} of {n}")
+    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef double u
+    with rng.bit_generator.lock:
+        u = bitgen.next_double(bitgen.state)
+    return u < p[i]
+
+
 def binomial_one(object rng, int64_t n, double p):
     """``int(rng.binomial(n, p))`` for one count; ``ValueError`` for a negative count or a probability
     outside [0, 1] (numpy's sampler reads its setup cache only to save work, so a fresh one gives numpy's

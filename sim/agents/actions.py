@@ -19,16 +19,16 @@ if TYPE_CHECKING:
     from sim.model import ScamEnforcementModel
 
 
-def _pick(weights: np.ndarray, rng: np.random.Generator) -> int | None:
-    """Index drawn with probability proportional to ``weights`` (float64, None if all are zero): one
-    uniform draw against their cumulative sum (:func:`sim._kernels.pick`)."""
-    return _kernels.pick(rng, weights)
-
-
 def _success(model: "ScamEnforcementModel", prob: float) -> bool:
     """One operation's outcome: a uniform draw below its chance of success ``prob`` (from
     :func:`success_odds` for an operation against a network)."""
     return bool(_kernels.uniform(model.rng) < prob)
+
+
+def _succeeds(model: "ScamEnforcementModel", tf: "PoliceTaskForce", i: int) -> bool:
+    """An operation against network ``i`` succeeds: :func:`_success` with its chance from
+    :func:`success_odds` (one uniform draw, compared in :func:`sim._kernels.uniform_below`)."""
+    return _kernels.uniform_below(model.rng, success_odds(model, tf), i)
 
 
 def success_odds(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> np.ndarray:
@@ -67,7 +67,7 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
     """Raid the most visible compounds at home. A tip-off (leak) empties most of it first."""
     nets, p, rng = model.nets, model.params.police, model.rng
     for done in range(ops):
-        i = _pick(_weekly.raid_weights(nets, model.params.world.n_home_zones), rng)
+        i = _kernels.pick(rng, _weekly.raid_weights(nets, model.params.world.n_home_zones))
         if i is None:
             return done
         tipped = _kernels.uniform(rng) < p.leak_prob
@@ -137,7 +137,7 @@ def arrest(
         insulated = (
             network.role(member) == BOSS and _kernels.uniform(model.rng) < model.params.police.boss_insulation
         )
-        if not insulated and _success(model, success_odds(model, tf)[i]):
+        if not insulated and _succeeds(model, tf, i):
             model.arrest_member(network, member)
             weights = None
             if network.active:
@@ -165,7 +165,7 @@ def choose_member(
     highest brokerage (:meth:`ScamNetwork.betweenness`); random: any known member.
     """
     rng = model.rng
-    i = _pick(_target_weights(model, home) if weights is None else weights, rng)
+    i = _kernels.pick(rng, _target_weights(model, home) if weights is None else weights)
     if i is None:
         return None
     network = model.network_at[i]
@@ -189,7 +189,7 @@ def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> b
     """Go after a recruiter found by its online footprint; an arrest needs the operation to succeed
     and a case, whose chance is the recruiter's visibility (what it left online)."""
     rec = model.recruiters
-    j = _pick(_weekly.recruiter_weights(rec), model.rng)
+    j = _kernels.pick(model.rng, _weekly.recruiter_weights(rec))
     if j is None:
         return False
     if (
@@ -240,10 +240,10 @@ def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int
     nets, rng = model.nets, model.rng
     weights = _weekly.revenue_weights(nets, model.params.world.n_home_zones, True)  # revealing changes none
     for done in range(ops):
-        i = _pick(weights, rng)
+        i = _kernels.pick(rng, weights)
         if i is None:
             return done
-        if _success(model, success_odds(model, tf)[i]):
+        if _succeeds(model, tf, i):
             model.network_at[i].reveal(1, rng)
     return ops
 
@@ -254,13 +254,13 @@ def tracing(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> i
     sh, rng, p = model.shells, model.rng, model.params.police
     assistance = model.params.partner.mla_prob * model.partner.trust
     for done in range(ops):
-        s = _pick(_weekly.tracing_weights(sh, model.intel, p.cold_trace_factor), rng)
+        s = _kernels.pick(rng, _weekly.tracing_weights(sh, model.intel, p.cold_trace_factor))
         if s is None:
             return done
         owner = int(sh.net[s])
         factor = rules.tracing_factor(float(sh.opacity[s]), bool(sh.offshore[s]), assistance)
         factor *= 1.0 if sh.known[s] else p.cold_trace_factor
-        if _success(model, success_odds(model, tf)[owner]) and _kernels.uniform(rng) < factor * 2.0:
+        if _succeeds(model, tf, owner) and _kernels.uniform(rng) < factor * 2.0:
             model.revoke_shell(s, seize=True)
             for sibling in np.flatnonzero(sh.alive & sh.known & (sh.net == owner)):
                 model.revoke_shell(int(sibling), seize=True)
@@ -282,7 +282,7 @@ def disruption(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -
         model.awareness = min(model.awareness + p.awareness_gain * (1.0 - model.awareness), 1.0)
         if _arrest_recruiter(model, tf):
             continue
-        j = _pick(_weekly.recruiter_weights(rec, model.week), model.rng)
+        j = _kernels.pick(model.rng, _weekly.recruiter_weights(rec, model.week))
         if j is not None:
             rec.blocked_until[j] = model.week + p.ad_takedown_weeks
     return ops

@@ -34,7 +34,7 @@ class PartnerAgency(mesa.Agent):
         expected = p.sharing_rate * self.trust * p.attention * model.params.crime.foreign_victim_share
         for _ in range(_kernels.poisson_one(model.rng, expected)):
             weights = _weekly.sharing_weights(model.nets, model.params.world.n_home_zones)
-            i = actions._pick(weights, model.rng)
+            i = _kernels.pick(model.rng, weights)
             if i is None:
                 return
             model.network_at[i].reveal(1, model.rng)
@@ -47,10 +47,7 @@ class PartnerAgency(mesa.Agent):
             return
         network, member = target
         i = network.slot
-        if (
-            actions._success(model, actions.success_odds(model, tf)[i])
-            and _kernels.uniform(model.rng) < self.trust
-        ):
+        if actions._succeeds(model, tf, i) and _kernels.uniform(model.rng) < self.trust:
             model.arrest_member(network, member)
             model.add_pressure(i, 0.5)
             self.successes += 1
@@ -62,7 +59,7 @@ class PartnerAgency(mesa.Agent):
         model, sh = self.model, self.model.shells
         if _kernels.uniform(model.rng) >= model.params.partner.mla_prob * self.trust:
             return
-        s = actions._pick(_weekly.offshore_weights(sh, model.intel), model.rng)
+        s = _kernels.pick(model.rng, _weekly.offshore_weights(sh, model.intel))
         if s is not None:
             model.revoke_shell(s, seize=True)
             self.successes += 1

@@ -29,6 +29,7 @@ def know(model, net, roles):
 @pytest.fixture
 def always_succeed(monkeypatch):
     monkeypatch.setattr(actions, "_success", lambda *args: True)
+    monkeypatch.setattr(actions, "_succeeds", lambda *args: True)
     monkeypatch.setattr(actions.rules, "succession", lambda *args, **kwargs: "promote")
 
 

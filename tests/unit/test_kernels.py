@@ -306,6 +306,26 @@ def test_choice_is_numpys_choice_with_probabilities(weights, seed):
 
 @settings(max_examples=200, deadline=None)
 @given(
+    st.lists(
+        st.one_of(st.floats(0, 1), st.just(math.nan), st.just(0.0), st.just(1.0)), min_size=1, max_size=9
+    ),
+    st.integers(0, 8),
+    st.integers(0, 2**32),
+)
+def test_uniform_below_is_a_uniform_draw_against_an_entry(probs, i, seed):
+    p = np.array(probs)
+    ours, numpys = _pair(seed)
+    if i >= len(p):
+        with pytest.raises(IndexError, match=f"uniform_below: entry {i} of {len(p)}"):
+            _kernels.uniform_below(ours, p, i)
+    else:
+        got = _kernels.uniform_below(ours, p, i)
+        assert type(got) is bool and got == bool(numpys.random() < p[i])
+    assert _same_state(ours, numpys)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
     st.lists(st.integers(-5, 5), min_size=1, max_size=6).map(tuple), st.integers(0, 40), st.integers(0, 2**32)
 )
 def test_choices_are_numpys_choice_of_items(items, k, seed):
