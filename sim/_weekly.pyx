@@ -181,8 +181,9 @@ def launder(
 
     :func:`sim.rules.laundering_inflow` of ``transfer_rate`` of each network's dirty cash into its live
     companies' capacity, :func:`sim.rules.layering` of every company's balance, the clean money to its
-    owner, :func:`sim.rules.pay_costs` of the live networks' workers, the weeks of insolvency counted,
-    and the margin of the live networks' income over all costs. Writes ``nets.dirty``, ``nets.clean``,
+    owner (a balance that rounding would leave a hair below zero when all of it is released is zero),
+    :func:`sim.rules.pay_costs` of the live networks' workers, the weeks of insolvency counted, and the
+    margin of the live networks' income over all costs. Writes ``nets.dirty``, ``nets.clean``,
     ``nets.solvency``, ``nets.insolvent`` and ``shells.balance``.
     """
     cdef str what = "launder"
@@ -224,6 +225,8 @@ def launder(
         fees[s] = released * fee
         clean[s] = released - fees[s]
         balance[s] = balance[s] - (clean[s] + fees[s])
+        if balance[s] < 0.0:  # rounding alone (clean + fees is the released share, at most all of it)
+            balance[s] = 0.0
         income[owner[s]] += clean[s]
     k = 0
     for i in range(n):

@@ -124,6 +124,7 @@ def launder_numpy(t, transfer, release, base_fee, layer_fee, cost_per_worker):
     sh.balance += inflow
     clean, fees = rules.layering(sh.balance, release, base_fee, layer_fee, sh.opacity)
     sh.balance -= clean + fees
+    sh.balance = np.where(sh.balance < 0.0, 0.0, sh.balance)  # below zero by rounding alone
     income = np.bincount(sh.net, weights=clean, minlength=len(n))
     n.clean += income
     cost = cost_per_worker * n.workers * n.alive
@@ -752,3 +753,16 @@ def test_rows_with_counts_and_owners_refuse_negative_counts_and_ragged_columns()
         _weekly.owners(np.array([1, -1]))
     with pytest.raises(ValueError, match="owners"):
         _weekly.owners(np.array([1.0]))  # not int64
+
+
+def test_a_company_that_releases_everything_keeps_no_negative_balance():
+    """With ``release_rate`` 1, ``balance - ((released - fees) + fees)`` can round below zero (found by
+    tests/properties/test_random_params.py: -1.1e-16); the balance is then zero, and the money paid out
+    is what was released."""
+    balance = 853694.2008578771  # balance - ((b - 0.1 b) + 0.1 b) is -1.16e-10 in doubles
+    assert balance - ((balance - balance * 0.1) + balance * 0.1) < 0
+    state = _one_network(launder_mult=1.0)
+    state.shells.add(1, alive=True, net=0, capacity=1e9, balance=balance, opacity=1.0)
+    laundered, fees, _ = _weekly.launder(state.nets, state.shells, 0.0, 1.0, 0.1, 0.0, 0.0)
+    assert state.shells.balance[0] == 0.0
+    assert fees == balance * 0.1 and laundered == balance - balance * 0.1
