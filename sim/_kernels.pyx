@@ -437,16 +437,19 @@ cdef double _efficiency(_Graph g, bint* whole) except? -1.0:
         return 0.0
     cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef double* inverse = <double*> PyMem_Malloc((n + 1) * sizeof(double))  # 1 / d, divided once per d
     try:
-        if dist == NULL or queue == NULL:
+        if dist == NULL or queue == NULL or inverse == NULL:
             raise MemoryError()
+        for k in range(1, n + 1):  # a distance is below n
+            inverse[k] = 1.0 / <double> k
         for s in range(n):
             tail = _search(g, s, dist, queue, NULL)
             if s == 0:
                 whole[0] = tail == n
             part, compensation = 0.0, 0.0
             for k in range(1, tail):  # the queue holds the nodes by distance
-                x = 1.0 / <double> dist[queue[k]]
+                x = inverse[dist[queue[k]]]
                 if k == 1:
                     part = x  # sum() starts from the integer 0: 0 + x is x
                 else:
@@ -458,6 +461,7 @@ cdef double _efficiency(_Graph g, bint* whole) except? -1.0:
     finally:
         PyMem_Free(dist)
         PyMem_Free(queue)
+        PyMem_Free(inverse)
 
 
 def connected(object adj):
