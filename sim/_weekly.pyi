@@ -1,4 +1,5 @@
 # Type stub of the compiled weekly phases (sim/_weekly.pyx). Tables are sim.state.Table.
+from collections.abc import Mapping, Set
 from typing import Any
 
 import numpy as np
@@ -104,6 +105,18 @@ def success_odds(
     skill_weight: float,
     protection: float,
 ) -> NDArray[np.float64]: ...
+def record_structure(
+    nets: Any,
+    i: int,
+    adj: Mapping[int, Set[int]],
+    roles: NDArray[np.int64],
+    efficiency: float,
+    efficiency0: float,
+    no_launderer_capacity: float,
+    launderer: int,
+    fixer: int,
+    it: int,
+) -> None: ...
 def add_pressure(nets: Any, i: int, amount: float, spill: float) -> None: ...
 def raid_weights(nets: Any, n_home_zones: int) -> NDArray[np.float64]: ...
 def sharing_weights(nets: Any, n_home_zones: int) -> NDArray[np.float64]: ...

@@ -690,6 +690,41 @@ def success_odds(
     return out
 
 
+def record_structure(
+    nets, Py_ssize_t i, object adj, object roles, double efficiency, double efficiency0,
+    double no_launderer_capacity, int64_t launderer, int64_t fixer, int64_t it,
+):
+    """Network ``i``'s graph measures and the capabilities its members' roles give, as
+    :meth:`sim.agents.network.ScamNetwork._record_structure` stores them: ``efficiency``, the graph ratio
+    ``efficiency / efficiency0`` (0 if ``efficiency0`` is not positive), whether a member (a key of
+    ``adj``, its role in ``roles``) is a launderer, a licence fixer or IT, and the laundering capacity
+    multiplier (1 with a launderer, else ``no_launderer_capacity``). ``IndexError`` for a member that is
+    not a row of ``roles`` or a network ``i`` that is not a row, before anything is written. Writes
+    ``nets.efficiency``, ``graph_ratio``, ``has_launderer``, ``has_fixer``, ``has_it`` and
+    ``launder_mult``."""
+    cdef str what = "record_structure"
+    cdef Py_ssize_t n = rows_of(nets.alive, what), rows = rows_of(roles, what), m
+    cdef const int64_t* role = read_i64(roles, rows, what)
+    cdef bint has_launderer = False, has_fixer = False, has_it = False
+    cdef int64_t r
+    if not 0 <= i < n:
+        raise IndexError(f"record_structure: network {i} is not one of the {n} rows")
+    for member in adj:
+        m = member
+        if not 0 <= m < rows:
+            raise IndexError(f"member {m} is not a row of the members' table ({rows} rows)")
+        r = role[m]
+        has_launderer |= r == launderer
+        has_fixer |= r == fixer
+        has_it |= r == it
+    write_f64(nets.efficiency, n, what)[i] = efficiency
+    write_f64(nets.graph_ratio, n, what)[i] = efficiency / efficiency0 if efficiency0 > 0 else 0.0
+    write_bool(nets.has_launderer, n, what)[i] = has_launderer
+    write_bool(nets.has_fixer, n, what)[i] = has_fixer
+    write_bool(nets.has_it, n, what)[i] = has_it
+    write_f64(nets.launder_mult, n, what)[i] = 1.0 if has_launderer else no_launderer_capacity
+
+
 def add_pressure(nets, Py_ssize_t i, double amount, double spill):
     """Network ``i`` feels ``amount`` of enforcement and every live network in its zone (``i`` too, if live)
     ``spill`` more: ``pressure[(zone == zone[i]) & alive] += spill``, then ``pressure[i] += amount``.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import _kernels, rules
+from sim import _kernels, _weekly, rules
 
 if TYPE_CHECKING:
     from sim.model import ScamEnforcementModel
@@ -157,14 +157,11 @@ class ScamNetwork(mesa.Agent):
     def _record_structure(self, eff: float) -> None:
         """Store the graph's efficiency ``eff`` and the capabilities its roles give; drop the cached
         brokerage scores."""
-        nets, p, i = self.model.nets, self.model.params, self.slot
-        nets.efficiency[i] = eff
-        nets.graph_ratio[i] = eff / self.efficiency0 if self.efficiency0 > 0 else 0.0
-        roles = set(self.roles())
-        nets.has_launderer[i] = LAUNDERER in roles
-        nets.has_fixer[i] = FIXER in roles
-        nets.has_it[i] = IT in roles
-        nets.launder_mult[i] = 1.0 if LAUNDERER in roles else p.laundering.no_launderer_capacity
+        model = self.model
+        _weekly.record_structure(  # efficiency, eff / efficiency0, has_launderer/fixer/IT, launder_mult
+            model.nets, self.slot, self.adj, model.members.role, eff, self.efficiency0,
+            model.params.laundering.no_launderer_capacity, LAUNDERER, FIXER, IT,
+        )  # fmt: skip
         self._betweenness: dict[int, float] | None = None
 
     def betweenness(self) -> dict[int, float]:

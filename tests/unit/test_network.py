@@ -7,7 +7,7 @@ by hand in test_rules.py); everything else runs the real model code.
 import numpy as np
 import pytest
 
-from sim import _kernels, rules
+from sim import _kernels, _weekly, rules
 from sim.agents.network import BOSS, FACILITATOR_ROLES, IT, LAUNDERER, MANAGER, ScamNetwork
 from sim.model import ScamEnforcementModel
 
@@ -228,3 +228,44 @@ def test_reveal_draws_as_numpys_choice_with_probabilities():
         ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
         assert _kernels.choice(ours, w) == int(numpys.choice(len(w), p=w / w.sum()))
         assert ours.random() == numpys.random()
+
+
+def _record_structure_in_python(net: ScamNetwork, eff: float) -> dict[str, object]:
+    """What ``ScamNetwork._record_structure`` stored when it was written in Python (before
+    ``_weekly.record_structure``), for the columns it writes."""
+    roles = set(net.roles())
+    p = net.model.params
+    return {
+        "efficiency": eff,
+        "graph_ratio": eff / net.efficiency0 if net.efficiency0 > 0 else 0.0,
+        "has_launderer": LAUNDERER in roles,
+        "has_fixer": FACILITATOR_ROLES[1] in roles,
+        "has_it": IT in roles,
+        "launder_mult": 1.0 if LAUNDERER in roles else p.laundering.no_launderer_capacity,
+    }
+
+
+@pytest.mark.parametrize("efficiency0", [0.37, 0.0, -1.0, float("nan")])
+def test_recorded_structure_is_what_the_python_form_stored(make_model, efficiency0):
+    model = make_model(3, **{"laundering.no_launderer_capacity": 0.25})
+    for net in model.network_at:
+        for drop in ((), tuple(m for m in net.adj if net.role(m) == LAUNDERER)):
+            for m in drop:
+                net._cut(m)
+            net.efficiency0 = efficiency0
+            eff = rules.global_efficiency(net.adj)
+            expected = _record_structure_in_python(net, eff)
+            net._record_structure(eff)
+            for column, value in expected.items():
+                got = getattr(model.nets, column)[net.slot]
+                assert np.array([got]).tobytes() == np.array([value], dtype=got.dtype).tobytes(), column
+
+
+def test_recording_the_structure_of_a_missing_member_or_network_is_refused(model):
+    net = model.network_at[0]
+    with pytest.raises(IndexError, match="is not a row of the members' table"):
+        _weekly.record_structure(model.nets, 0, {10**9: set()}, model.members.role, 0.5, 0.5, 1.0, 2, 3, 4)
+    with pytest.raises(IndexError, match="record_structure: network"):
+        _weekly.record_structure(
+            model.nets, len(model.nets), net.adj, model.members.role, 0.5, 0.5, 1.0, 2, 3, 4
+        )
