@@ -48,12 +48,15 @@ class PoliceTaskForce(mesa.Agent):
     def _carry_out(self, action: str, effort: float, cost: float, fn, *args) -> None:  # type: ignore[no-untyped-def]
         """Run this week's whole operations of ``action``. Operations that found no target are not
         lost: their effort goes back to the bank, which holds at most one week's allocation."""
-        if not effort and not self.banks[action]:  # nothing allocated or banked (a pure preset's other side)
+        banks = self.banks
+        bank = banks[action]
+        if not effort and not bank:  # nothing allocated or banked (a pure preset's other side)
             return
-        ops, self.banks[action] = rules.operations(self.banks[action], effort, cost)
+        ops, bank = rules.operations(bank, effort, cost)
         if ops:
-            unused = ops - fn(self.model, self, ops, *args)
-            self.banks[action] = min(self.banks[action] + unused * cost, max(effort, self.banks[action]))
+            unused = ops - fn(self.model, self, ops, *args)  # actions do not touch the banks
+            bank = min(bank + unused * cost, max(effort, bank))
+        banks[action] = bank
 
     def enforce(self, week: int) -> None:
         """Turn this week's allocation into operations and carry them out."""
