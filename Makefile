@@ -23,7 +23,7 @@ $(BIN)/python:
 
 # The compiled kernels (sim/_kernels.pyx, sim/_weekly.pyx) are built against the venv's own pinned numpy, whose random-number
 # routines they call, so the project installs without build isolation, after its build tools.
-KERNELS := setup.py $(wildcard sim/*.pyx sim/*.pxd)
+KERNELS := setup.py $(wildcard sim/*.pyx sim/*.pxd sim/*.pxi)
 
 $(VENV)/.build-tools: constraints.txt | $(BIN)/python
 	@command -v $${CC:-cc} >/dev/null || command -v gcc >/dev/null || { \

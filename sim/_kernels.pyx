@@ -31,6 +31,8 @@ from sim._numpy_like cimport (
 
 cnp.import_array()
 
+include "_generator.pxi"
+
 
 def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
     """``rng.binomial(counts, p)`` as int64, with one probability for all counts (``p`` of length 1) or one
@@ -47,10 +49,13 @@ def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
     cdef int64_t[::1] o = out
     cdef binomial_t cache
     memset(&cache, 0, sizeof(binomial_t))
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for i in range(n):
             o[i] = random_binomial(bitgen, p[i * step], counts[i], &cache)
+    finally:
+        unlock()
     return out
 
 
@@ -65,10 +70,13 @@ def poisson(object rng, const double[::1] means):
         check_mean(means[i], "poisson")
     out = np.zeros(n, dtype=np.int64)
     cdef int64_t[::1] o = out
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for i in range(n):
             o[i] = random_poisson(bitgen, means[i])
+    finally:
+        unlock()
     return out
 
 
@@ -79,10 +87,13 @@ def poisson(object rng, const double[::1] means):
 
 def uniform(object rng):
     """``rng.random()``: one uniform draw in [0, 1) (numpy's ``next_double`` of the bit generator)."""
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef double u
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         u = bitgen.next_double(bitgen.state)
+    finally:
+        unlock()
     return u
 
 
@@ -94,10 +105,13 @@ def uniform_below(object rng, object probs, Py_ssize_t i):
     cdef const double* p = read_f64(probs, n, "uniform_below")
     if not 0 <= i < n:
         raise IndexError(f"uniform_below: entry {i} of {n}")
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef double u
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         u = bitgen.next_double(bitgen.state)
+    finally:
+        unlock()
     return u < p[i]
 
 
@@ -110,10 +124,13 @@ def binomial_one(object rng, int64_t n, double p):
     check_probability(p, "binomial")
     cdef binomial_t cache
     memset(&cache, 0, sizeof(binomial_t))
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef int64_t k
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         k = random_binomial(bitgen, p, n, &cache)
+    finally:
+        unlock()
     return k
 
 
@@ -121,10 +138,13 @@ def poisson_one(object rng, double lam):
     """``int(rng.poisson(lam))`` for one mean; ``ValueError`` for a mean that is negative, NaN or too
     large."""
     check_mean(lam, "poisson")
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef int64_t k
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         k = random_poisson(bitgen, lam)
+    finally:
+        unlock()
     return k
 
 
@@ -142,10 +162,13 @@ def choices(object rng, tuple items, Py_ssize_t k):
     out = []
     if k == 0:
         return out
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for j in range(k):
             out.append(items[_integer(bitgen, n)])
+    finally:
+        unlock()
     return out
 
 
@@ -168,8 +191,11 @@ def pick(object rng, object weights):
     if sums == NULL:
         raise MemoryError()
     try:
-        with rng.bit_generator.lock:
-            i = cumulative_pick(bitgen_of(rng), w, n, sums)
+        unlock = generator_lock(rng)
+        try:
+            i = cumulative_pick(generator_bits(rng), w, n, sums)
+        finally:
+            unlock()
         return None if i < 0 else i
     finally:
         PyMem_Free(sums)
@@ -205,9 +231,12 @@ cdef Py_ssize_t _choice_in(object rng, const double* weights, Py_ssize_t n) exce
         key = c[n - 1]
         for i in range(n):
             c[i] = c[i] / key
-        bitgen = bitgen_of(rng)
-        with rng.bit_generator.lock:
+        bitgen = generator_bits(rng)
+        unlock = generator_lock(rng)
+        try:
             key = bitgen.next_double(bitgen.state)
+        finally:
+            unlock()
         high = n
         while low < high:  # the sums are sorted: the first one above the draw
             mid = low + ((high - low) >> 1)
@@ -746,16 +775,19 @@ def found_on_site(object rng, object adj, object roles, int64_t boss, double sha
     (one uniform per member other than the boss, in the graph's order)."""
     cdef Py_ssize_t rows = rows_of(roles, "found_on_site")
     cdef const int64_t* role = read_i64(roles, rows, "found_on_site")
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef double u
     found = []
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for member in adj:
             if role[_slot(member, rows)] == boss:
                 continue
             u = bitgen.next_double(bitgen.state)
             if u < share:
                 found.append(member)
+    finally:
+        unlock()
     return found
 
 
@@ -777,7 +809,7 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
     ``rng.random()`` and uniform choices ``items[rng.integers(len(items))]``, as numpy draws them."""
     cdef Py_ssize_t rows = rows_of(roles, "tie_in"), k
     cdef const int64_t* role_of = read_i64(roles, rows, "tie_in")
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef int64_t r
     if len(members) != len(member_roles):
         raise ValueError(f"tie_in: {len(members)} members but {len(member_roles)} roles")
@@ -795,7 +827,8 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
                 first_boss = other
         elif r == manager:
             managers.append(other)
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for k in range(len(members)):
             if k:
                 r = role_of[_slot(members[k - 1], rows)]
@@ -807,6 +840,8 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
             _tie_one(bitgen, adj, others, managers, first_boss, members[k], member_roles[k], boss, manager,
                      associate, manager_tie, boss_tie, facilitator_boss)
             others.append(members[k])
+    finally:
+        unlock()
 
 
 cdef int _tie_one(bitgen_t* bitgen, dict adj, list others, list managers, object first_boss, object member,

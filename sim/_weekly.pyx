@@ -43,6 +43,8 @@ from sim._numpy_like cimport (
 
 cnp.import_array()
 
+include "_generator.pxi"
+
 #: What :func:`sim.rules.affordable` allows when an item costs nothing.
 cdef int64_t UNLIMITED = np.iinfo(np.int64).max // 2
 
@@ -289,7 +291,7 @@ def recruit(
     cdef double* vacancies = buf.get(3, n)
     cdef double* rates = buf.get(4, n)
     cdef binomial_t cache
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     check_probability(staff_p, "recruit: staff replacement")
     for j in range(r):
         supply[rec_net[j]] += reach[j] * <double> (rec_alive[j] and blocked[j] < week)
@@ -308,7 +310,8 @@ def recruit(
         check_probability(rates[i], "recruit: worker exits")
     cdef int64_t* hired = <int64_t*> buf.get(5, n)  # zeroed, and an int64 is as wide as a double
     memset(&cache, 0, sizeof(binomial_t))
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for i in range(n):
             hired[i] = <int64_t> _min(<double> random_poisson(bitgen, matched[i]), vacancies[i])
             recruited += hired[i]
@@ -318,6 +321,8 @@ def recruit(
             target = <int64_t> rint(<double> workers[i] * staff_per_1000 / 1e3)
             missing = _gap(target, staff[i]) * alive[i]
             staff[i] = staff[i] + random_binomial(bitgen, staff_p, missing, &cache)
+    finally:
+        unlock()
     return float(recruited)
 
 
@@ -347,9 +352,10 @@ def recruiter_turnover(
     entering = new_array(n, cnp.NPY_INT64, False)
     cdef int64_t* out = write_i64(leaving, r, what)
     cdef int64_t* new = write_i64(entering, n, what)
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     _check_slots(what, rec_net, r, n)
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for j in range(r):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, live or not
             stays = rec_alive[j] and not u < exit_rate
@@ -358,12 +364,17 @@ def recruiter_turnover(
                 k += 1
             elif stays:
                 have[rec_net[j]] += 1.0  # a count: exact in a double
+    finally:
+        unlock()
     for i in range(n):
         means[i] = entry_rate * (_max(per_network * capacity[i] / workers_mean - have[i], 0.0) * <double> alive[i])
         check_mean(means[i], "recruiter_turnover")
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for i in range(n):
             new[i] = random_poisson(bitgen, means[i])
+    finally:
+        unlock()
     return leaving[:k], entering
 
 
@@ -400,7 +411,7 @@ def rebuild(
     cdef double* rates = buf.get(0, n)
     cdef double* owned = buf.get(1, n)
     cdef binomial_t cache
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     check_probability(p_shell, "rebuild: companies")
     for i in range(n):
         rate = website_rate * (1.0 if has_it[i] else no_it_rebuild)
@@ -412,7 +423,8 @@ def rebuild(
     entering = new_array(n, cnp.NPY_INT64, False)
     cdef int64_t* new = write_i64(entering, n, what)
     memset(&cache, 0, sizeof(binomial_t))
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for i in range(n):
             needed = <int64_t> ceil(<double> workers[i] / workers_per_website)
             missing = _gap(needed, websites[i]) * alive[i]
@@ -428,6 +440,8 @@ def rebuild(
             affordable = UNLIMITED if shell_cost <= 0 else <int64_t> floor(_max(clean[i], 0.0) / shell_cost)
             new[i] = new[i] if new[i] < affordable else affordable
             clean[i] = clean[i] - <double> new[i] * shell_cost
+    finally:
+        unlock()
     return entering
 
 
@@ -444,12 +458,15 @@ def recruiter_draws(object rng, Py_ssize_t n, double reach_mean):
     reach, visibility = new_array(n, cnp.NPY_DOUBLE, False), new_array(n, cnp.NPY_DOUBLE, False)
     cdef double* r = write_f64(reach, n, "recruiter_draws")
     cdef double* v = write_f64(visibility, n, "recruiter_draws")
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for j in range(n):
             r[j] = random_gamma(bitgen, 2.0, scale)
         for j in range(n):
             v[j] = random_beta(bitgen, 2.0, 3.0)
+    finally:
+        unlock()
     return reach, visibility
 
 
@@ -470,12 +487,15 @@ def shell_draws(object rng, nets, owners, double base, double oc_extra, double o
     opacity, offshore = new_array(k, cnp.NPY_DOUBLE, False), new_array(k, cnp.NPY_BOOL, False)
     cdef double* depth = write_f64(opacity, k, what)
     cdef cnp.npy_bool* abroad = write_bool(offshore, k, what)
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for j in range(k):
             depth[j] = 1.0 + <double> random_poisson(bitgen, base)
         for j in range(k):
             abroad[j] = bitgen.next_double(bitgen.state) < offshore_share
+    finally:
+        unlock()
     for j in range(k):
         depth[j] = depth[j] + (oc_extra * <double> oc[owner[j]] + rint(2.0 * security[owner[j]]))
     return opacity, offshore
@@ -515,7 +535,7 @@ def vacancy_draws(
     cdef int64_t* new_f = write_i64(facilitators, n, what)
     cdef int64_t* new_a = write_i64(associates, n, what)
     cdef binomial_t cache
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     memset(&cache, 0, sizeof(binomial_t))
     try:
         memset(counts, 0, (n * n_roles + 1) * sizeof(int64_t))
@@ -524,7 +544,8 @@ def vacancy_draws(
                 if not 0 <= m_role[j] < n_roles or not 0 <= m_net[j] < n:
                     raise ValueError(f"vacancy_draws: member {j} has network {m_net[j]} and role {m_role[j]}")
                 counts[m_net[j] * n_roles + m_role[j]] += 1
-        with rng.bit_generator.lock:
+        unlock = generator_lock(rng)
+        try:
             for i in range(n):
                 have = counts[i * n_roles + manager]
                 missing = _gap(t_m[i], have) * alive[i]
@@ -539,6 +560,8 @@ def vacancy_draws(
                 have = counts[i * n_roles + associate]
                 missing = _gap(t_a[i], have) * alive[i]
                 new_a[i] = random_binomial(bitgen, p_m, missing, &cache)
+        finally:
+            unlock()
     finally:
         PyMem_Free(counts)
     return managers, facilitators, associates
@@ -577,13 +600,14 @@ def security_and_moves(
     abroad = new_array(n, cnp.NPY_BOOL, False)
     cdef int64_t* out = write_i64(movers, n, what)
     cdef cnp.npy_bool* out_abroad = write_bool(abroad, n, what)
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     try:
         for i in range(n):
             sec = security[i]
             security[i] = _clip(sec + gain * risk[i] * (1.0 - sec) - decay * (1.0 - risk[i]) * sec, 0.0, 1.0)
             pressure[i] = pressure[i] * memory
-        with rng.bit_generator.lock:
+        unlock = generator_lock(rng)
+        try:
             for i in range(n):
                 u = bitgen.next_double(bitgen.state)  # drawn for every network
                 moving[i] = risk[i] > threshold and u < move_prob
@@ -595,6 +619,8 @@ def security_and_moves(
                 elif moving[i] and alive[i]:
                     out[k], out_abroad[k] = i, False
                     k += 1
+        finally:
+            unlock()
     finally:
         PyMem_Free(moving)
     return movers[:k], abroad[:k]
@@ -606,11 +632,14 @@ def forget(object rng, members, double decay):
     cdef Py_ssize_t j, rows = rows_of(members.known, "forget")
     cdef cnp.npy_bool* known = write_bool(members.known, rows, "forget")
     cdef double u
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for j in range(rows):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not
             known[j] = known[j] and u >= decay
+    finally:
+        unlock()
 
 
 def intelligence(nets, members):
@@ -883,10 +912,13 @@ def website_takedowns(object rng, nets, int64_t ops, double protection, int64_t 
         raise ValueError("sum(pvals[:-1]) > 1.0")
     cdef binomial_t cache
     memset(&cache, 0, sizeof(binomial_t))
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     if n:
-        with rng.bit_generator.lock:
+        unlock = generator_lock(rng)
+        try:
             random_multinomial(bitgen, ops, hits, p, n, &cache)
+        finally:
+            unlock()
     for i in range(n):
         hit = hits[i] if hits[i] < websites[i] else websites[i]
         websites[i] -= hit
@@ -927,8 +959,9 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
     for s in range(m):
         total += <double> (alive[s] and not offshore[s])
         sums[s] = total
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         for done in range(ops):
             picked = cumulative_search(bitgen, sums, m) if m else -1
             if picked < 0:
@@ -940,6 +973,8 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
                 revoked.append(picked)
                 for s in range(picked, m):  # its weight is now 0
                     sums[s] -= 1.0
+    finally:
+        unlock()
     return ops, revoked
 
 
@@ -1132,9 +1167,12 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
         raise ValueError(f"reveal_companies: {pop} hidden companies, more than numpy's Floyd's algorithm takes")
     cdef binomial_t cache
     memset(&cache, 0, sizeof(binomial_t))
-    cdef bitgen_t* bitgen = bitgen_of(rng)
-    with rng.bit_generator.lock:
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    unlock = generator_lock(rng)
+    try:
         k = random_binomial(bitgen, share, leads, &cache)
+    finally:
+        unlock()
     k = k if k < pop else pop
     mask = _gen_mask(<uint64_t> (1.2 * k))
     set_size = 1 + mask
@@ -1142,7 +1180,8 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
     cdef int64_t* idx = <int64_t*> buf.get(2, k)
     for i in range(<Py_ssize_t> set_size):
         hash_set[i] = EMPTY
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for j in range(pop - k, pop):
             val = random_bounded_uint64(bitgen, 0, j, 0, 0)
             loc = val & mask
@@ -1162,6 +1201,8 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
             temp = idx[j]
             idx[j] = idx[i]
             idx[i] = temp
+    finally:
+        unlock()
     for i in range(k):
         known[hidden[idx[i]]] = True
     return k
@@ -1174,12 +1215,15 @@ def reorganising(object rng, nets, double rate):
     cdef Py_ssize_t i, n = rows_of(nets.alive, what)
     cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
     cdef const cnp.npy_bool* fragmented = read_bool(nets.fragmented, n, what)
-    cdef bitgen_t* bitgen = bitgen_of(rng)
+    cdef bitgen_t* bitgen = generator_bits(rng)
     cdef double u
     due = []
-    with rng.bit_generator.lock:
+    unlock = generator_lock(rng)
+    try:
         for i in range(n):
             u = bitgen.next_double(bitgen.state)  # drawn for every slot
             if alive[i] and fragmented[i] and u < rate:
                 due.append(i)
+    finally:
+        unlock()
     return due

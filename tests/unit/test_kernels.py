@@ -609,3 +609,55 @@ def test_tie_in_refuses_a_member_already_in_the_graph():
         _kernels.tie_in(
             np.random.default_rng(1), {1: set()}, np.zeros(40, np.int64), [2, 3], [2], 0, 1, 5, 0.5, 0.5, 0.5
         )
+
+
+def test_kernels_switching_between_generators_draw_from_each_its_own_stream():
+    """The kernels keep the last generator's bit generator and lock (``sim/_generator.pxi``); switching
+    between generators, of any bit generator, must still draw from the one passed."""
+    ours = [np.random.Generator(bg(7)) for bg in (np.random.PCG64, np.random.MT19937, np.random.PCG64)]
+    numpys = [np.random.Generator(bg(7)) for bg in (np.random.PCG64, np.random.MT19937, np.random.PCG64)]
+    for k in [0, 1, 2, 2, 0, 1, 0, 0, 2, 1]:
+        assert _kernels.uniform(ours[k]) == numpys[k].random()
+        assert _kernels.binomial_one(ours[k], 40, 0.3) == numpys[k].binomial(40, 0.3)
+    for a, b in zip(ours, numpys, strict=True):
+        assert _same_state(a, b)
+
+
+def test_the_lock_is_released_when_a_kernel_refuses_inside_it():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="weights must be >= 0"):
+        _kernels.pick(rng, np.array([1.0, -1.0]))  # checked while the lock is held
+    import threading
+
+    free = []  # the lock (numpy's is re-entrant) can be taken by another thread: nobody holds it
+
+    def try_lock() -> None:
+        lock = rng.bit_generator.lock
+        free.append(lock.acquire(blocking=False))
+        if free[-1]:
+            lock.release()
+
+    other = threading.Thread(target=try_lock)
+    other.start()
+    other.join()
+    assert free == [True]
+
+
+def test_threads_drawing_from_one_generator_take_turns():
+    """Two threads making single draws from one generator: every draw is one step of its stream (the
+    lock keeps them from interleaving inside a draw), so the generator ends where 2 x N draws end."""
+    import threading
+
+    rng, reference, n = np.random.default_rng(3), np.random.default_rng(3), 20_000
+    drawn: list[float] = []
+
+    def draw() -> None:
+        drawn.extend(_kernels.uniform(rng) for _ in range(n))
+
+    threads = [threading.Thread(target=draw) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = reference.random(2 * n)
+    assert sorted(drawn) == sorted(expected.tolist()) and _same_state(rng, reference)

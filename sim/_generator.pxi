@@ -1,0 +1,41 @@
+# The random generator's C bit generator and lock, as the kernels use them (included, not imported, by
+# sim/_kernels.pyx and sim/_weekly.pyx: each module keeps its own copy of this cache).
+#
+# numpy's samplers draw while holding the generator's lock; ``with rng.bit_generator.lock:`` and
+# ``bitgen_of(rng)`` cost about 2,000 machine instructions a call between them (four attribute reads, a
+# capsule, the context manager's protocol), more than most single draws. A ``Generator`` keeps its bit
+# generator, and the bit generator its lock, for life, so the last generator's bit generator and the
+# lock's ``acquire`` and ``release`` are kept and reused while the same generator comes back (checked by
+# identity; the cache holds a reference, so the object cannot be replaced by another at the same address).
+
+cdef object _last_rng = None
+cdef bitgen_t* _last_bits = NULL
+cdef object _last_acquire = None
+cdef object _last_release = None
+
+
+cdef inline int _remember(object rng) except -1:
+    """Make ``rng`` (a numpy ``Generator``) the cached generator, if it is not already."""
+    global _last_rng, _last_bits, _last_acquire, _last_release
+    if rng is not _last_rng:
+        lock = rng.bit_generator.lock
+        bits = bitgen_of(rng)
+        _last_acquire, _last_release = lock.acquire, lock.release
+        _last_bits = bits
+        _last_rng = rng
+    return 0
+
+
+cdef inline bitgen_t* generator_bits(object rng) except NULL:
+    """``bitgen_of(rng)``: the C bit generator of ``rng`` (draw from it only while holding its lock)."""
+    _remember(rng)
+    return _last_bits
+
+
+cdef inline object generator_lock(object rng):
+    """Acquire the lock of ``rng``'s bit generator and return the function that releases it (call it in
+    a ``finally``): ``with rng.bit_generator.lock:`` without the context manager's protocol."""
+    _remember(rng)
+    acquire, release = _last_acquire, _last_release  # this generator's, whatever another thread caches next
+    acquire()
+    return release
