@@ -85,8 +85,8 @@ def poisson(object rng, const double[::1] means):
 # run makes thousands of single draws in its enforcement actions).
 
 
-def uniform(object rng):
-    """``rng.random()``: one uniform draw in [0, 1) (numpy's ``next_double`` of the bit generator)."""
+cdef double _next_double(object rng) except? -1.0:
+    """One uniform draw in [0, 1) from ``rng``'s bit generator (numpy's ``next_double``), holding its lock."""
     cdef bitgen_t* bitgen = generator_bits(rng)
     cdef double u
     unlock = generator_lock(rng)
@@ -97,6 +97,11 @@ def uniform(object rng):
     return u
 
 
+def uniform(object rng):
+    """``rng.random()``: one uniform draw in [0, 1) (numpy's ``next_double`` of the bit generator)."""
+    return _next_double(rng)
+
+
 def uniform_below(object rng, object probs, Py_ssize_t i):
     """``rng.random() < probs[i]`` for a float64 array ``probs``, as a bool: one uniform draw against entry
     ``i`` (an operation's chance of success against network ``i``), without making a numpy scalar of it;
@@ -105,14 +110,7 @@ def uniform_below(object rng, object probs, Py_ssize_t i):
     cdef const double* p = read_f64(probs, n, "uniform_below")
     if not 0 <= i < n:
         raise IndexError(f"uniform_below: entry {i} of {n}")
-    cdef bitgen_t* bitgen = generator_bits(rng)
-    cdef double u
-    unlock = generator_lock(rng)
-    try:
-        u = bitgen.next_double(bitgen.state)
-    finally:
-        unlock()
-    return u < p[i]
+    return _next_double(rng) < p[i]
 
 
 def binomial_one(object rng, int64_t n, double p):
