@@ -41,7 +41,7 @@ def add(table, Py_ssize_t n, dict values):
     if n < 0:
         raise ValueError(f"add: the number of rows must be >= 0, got {n}")
     end = start + n
-    reserve(table, end)
+    _reserve(table, end)
     cdef dict buffers = table._buffers
     try:
         for name, value in values.items():
@@ -59,9 +59,9 @@ def add(table, Py_ssize_t n, dict values):
     return slots
 
 
-def reserve(table, Py_ssize_t rows):
-    """:meth:`sim.state.Table._reserve`: copy columns that were replaced whole back into their buffers,
-    then grow every buffer (doubling its capacity) to hold ``rows`` rows."""
+cdef int _reserve(object table, Py_ssize_t rows) except -1:
+    """Copy the columns of ``table`` that were replaced whole back into their buffers, then grow every
+    buffer (doubling its capacity) to hold ``rows`` rows."""
     cdef dict attributes = table.__dict__, views = table._views, buffers = table._buffers
     cdef Py_ssize_t size = table._size, capacity = table._capacity
     for name, buffer in buffers.items():
@@ -69,7 +69,7 @@ def reserve(table, Py_ssize_t rows):
         if column is not views[name]:
             buffer[:size] = column
     if rows <= capacity:
-        return
+        return 0
     while capacity < rows:
         capacity *= 2
     for name, buffer in list(buffers.items()):
@@ -78,6 +78,7 @@ def reserve(table, Py_ssize_t rows):
         buffers[name] = grown
     table._capacity = capacity
     expose(table)
+    return 0
 
 
 def expose(table):

@@ -54,10 +54,6 @@ class Table:
         (:func:`sim._tables.add`): it runs for every new member, recruiter, company and network."""
         return _tables.add(self, n, values)
 
-    def _reserve(self, rows: int) -> None:
-        """Take back replaced columns, then grow every buffer (doubling) to hold ``rows`` rows."""
-        _tables.reserve(self, rows)
-
     def __getstate__(self) -> dict[str, Any]:
         return {"columns": self._columns, "rows": {name: getattr(self, name) for name in self._columns}}
 
