@@ -25,6 +25,8 @@ from cpython.long cimport PyLong_AsLongLongAndOverflow
 from libc.stdint cimport int64_t
 from libc.string cimport memmove, memset
 
+from sim._numpy_like cimport new_array
+
 cnp.import_array()
 
 
@@ -51,8 +53,7 @@ def add(table, Py_ssize_t n, dict values):
         raise
     table._size = end
     expose(table)
-    cdef cnp.npy_intp dims = n
-    slots = cnp.PyArray_EMPTY(1, &dims, cnp.NPY_INT64, 0)
+    slots = new_array(n, cnp.NPY_INT64, False)
     cdef int64_t* out = <int64_t*> cnp.PyArray_DATA(slots)
     for i in range(n):
         out[i] = start + i
