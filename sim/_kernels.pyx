@@ -25,8 +25,8 @@ from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport binomial_t, random_binomial, random_bounded_uint64, random_poisson
 
 from sim._numpy_like cimport (
-    bitgen_of, check_mean, check_probability, cumulative_pick, numpy_sum, poisson_lam_max, read_bool, read_f64,
-    read_i64, rows_of, write_bool,
+    bitgen_of, check_mean, check_probability, cumulative_pick, member_row, numpy_sum, poisson_lam_max, read_bool,
+    read_f64, read_i64, rows_of, write_bool,
 )
 
 cnp.import_array()
@@ -553,25 +553,18 @@ def betweenness(object adj):
 # A member graph maps member slots (rows of ``model.members``) to their neighbours; these read the
 # members' columns for the graph's keys, in the graph's order, without numpy's per-call cost.
 
-cdef inline Py_ssize_t _slot(object member, Py_ssize_t rows) except -1:
-    cdef Py_ssize_t m = member
-    if m < 0 or m >= rows:
-        raise IndexError(f"member {m} is not a row of the members' table ({rows} rows)")
-    return m
-
-
 def roles_in(object adj, object roles):
     """``[role[m] for m in adj]`` as Python ints: each member's role, in the graph's order."""
     cdef Py_ssize_t rows = rows_of(roles, "roles_in")
     cdef const int64_t* role = read_i64(roles, rows, "roles_in")
-    return [role[_slot(m, rows)] for m in adj]
+    return [role[member_row(m, rows)] for m in adj]
 
 
 def known_in(object adj, object flags):
     """``[m for m in adj if known[m]]``: the members flagged in ``known``, in the graph's order."""
     cdef Py_ssize_t rows = rows_of(flags, "known_in")
     cdef const cnp.npy_bool* known = read_bool(flags, rows, "known_in")
-    return [m for m in adj if known[_slot(m, rows)]]
+    return [m for m in adj if known[member_row(m, rows)]]
 
 
 def kingpin(object adj, object roles, object flags, int64_t boss,
@@ -586,7 +579,7 @@ def kingpin(object adj, object roles, object flags, int64_t boss,
     cdef const int64_t* role = read_i64(roles, rows, "kingpin")
     cdef const cnp.npy_bool* known = read_bool(flags, rows, "kingpin")
     for member in adj:
-        m = _slot(member, rows)
+        m = member_row(member, rows)
         if not known[m]:
             continue
         r = role[m]
@@ -612,7 +605,7 @@ def brokers(object adj, object roles, object flags, int64_t boss,
     cdef const cnp.npy_bool* known = read_bool(flags, rows, "brokers")
     holders = {}
     for member in adj:
-        r = role[_slot(member, rows)]
+        r = role[member_row(member, rows)]
         holders[r] = holders.get(r, 0) + 1
     candidates = [m for m in adj if known[m]]  # every key was checked to be a row above
     others = [m for m in candidates if role[m] != boss]
@@ -665,7 +658,7 @@ def reveal(object rng, object adj, object roles, object flags, Py_ssize_t count,
         for member in adj:
             if k >= n:
                 raise ValueError("reveal: the member graph changed while it was read")
-            members[k] = _slot(member, rows)
+            members[k] = member_row(member, rows)
             k += 1
         if k != n:
             raise ValueError("reveal: the member graph changed while it was read")
@@ -723,7 +716,7 @@ cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool* known, P
     """Add the unknown ``neighbours`` not yet in the ``frontier`` (kept in ascending order); its new size."""
     cdef Py_ssize_t w, j
     for other in neighbours:
-        w = _slot(other, rows)
+        w = member_row(other, rows)
         if known[w] or in_frontier[w]:
             continue
         if size >= capacity:  # a neighbour set longer than its len() was when counted
@@ -779,7 +772,7 @@ def found_on_site(object rng, object adj, object roles, int64_t boss, double sha
     unlock = generator_lock(rng)
     try:
         for member in adj:
-            if role[_slot(member, rows)] == boss:
+            if role[member_row(member, rows)] == boss:
                 continue
             u = bitgen.next_double(bitgen.state)
             if u < share:
@@ -819,7 +812,7 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
     managers = []
     first_boss = None
     for other in others:
-        r = role_of[_slot(other, rows)]
+        r = role_of[member_row(other, rows)]
         if r == boss:
             if first_boss is None:
                 first_boss = other
@@ -829,7 +822,7 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
     try:
         for k in range(len(members)):
             if k:
-                r = role_of[_slot(members[k - 1], rows)]
+                r = role_of[member_row(members[k - 1], rows)]
                 if r == boss:
                     if first_boss is None:
                         first_boss = members[k - 1]

@@ -115,6 +115,15 @@ cdef inline Py_ssize_t cumulative_search(bitgen_t* bitgen, const double* sums, P
     return min(low, n - 1)
 
 
+cdef inline Py_ssize_t member_row(object member, Py_ssize_t rows) except -1:
+    """``member`` (a member's slot, an int) as a row of the members' table of ``rows`` rows; ``IndexError``
+    for one that is not."""
+    cdef Py_ssize_t m = member
+    if m < 0 or m >= rows:
+        raise IndexError(f"member {m} is not a row of the members' table ({rows} rows)")
+    return m
+
+
 # --- columns: numpy arrays read and written through their data pointers ----------------------------------
 # Typed memoryviews check an array's format on every call, which costs about 0.3 microseconds a column;
 # these check the same (what the loops rely on: 1-D, C-contiguous, aligned, native byte order, the dtype,

@@ -37,8 +37,8 @@ from numpy.random.c_distributions cimport (
 )
 
 from sim._numpy_like cimport (
-    bitgen_of, check_mean, check_probability, cumulative_search, new_array, numpy_sum, read_bool, read_f64, read_i64,
-    rows_of, write_bool, write_f64, write_i64,
+    bitgen_of, check_mean, check_probability, cumulative_search, member_row, new_array, numpy_sum, read_bool, read_f64,
+    read_i64, rows_of, write_bool, write_f64, write_i64,
 )
 
 cnp.import_array()
@@ -732,17 +732,14 @@ def record_structure(
     ``nets.efficiency``, ``graph_ratio``, ``has_launderer``, ``has_fixer``, ``has_it`` and
     ``launder_mult``."""
     cdef str what = "record_structure"
-    cdef Py_ssize_t n = rows_of(nets.alive, what), rows = rows_of(roles, what), m
+    cdef Py_ssize_t n = rows_of(nets.alive, what), rows = rows_of(roles, what)
     cdef const int64_t* role = read_i64(roles, rows, what)
     cdef bint has_launderer = False, has_fixer = False, has_it = False
     cdef int64_t r
     if not 0 <= i < n:
         raise IndexError(f"record_structure: network {i} is not one of the {n} rows")
     for member in adj:
-        m = member
-        if not 0 <= m < rows:
-            raise IndexError(f"member {m} is not a row of the members' table ({rows} rows)")
-        r = role[m]
+        r = role[member_row(member, rows)]
         has_launderer |= r == launderer
         has_fixer |= r == fixer
         has_it |= r == it
