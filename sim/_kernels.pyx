@@ -812,27 +812,31 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
     managers = []
     first_boss = None
     for other in others:
-        r = role_of[member_row(other, rows)]
-        if r == boss:
-            if first_boss is None:
-                first_boss = other
-        elif r == manager:
-            managers.append(other)
+        first_boss = _file_member(other, role_of[member_row(other, rows)], boss, manager, managers, first_boss)
     unlock = generator_lock(rng)
     try:
         for k in range(len(members)):
             if k:
-                r = role_of[member_row(members[k - 1], rows)]
-                if r == boss:
-                    if first_boss is None:
-                        first_boss = members[k - 1]
-                elif r == manager:
-                    managers.append(members[k - 1])
+                previous = members[k - 1]
+                first_boss = _file_member(
+                    previous, role_of[member_row(previous, rows)], boss, manager, managers, first_boss
+                )
             _tie_one(bitgen, adj, others, managers, first_boss, members[k], member_roles[k], boss, manager,
                      associate, manager_tie, boss_tie, facilitator_boss)
             others.append(members[k])
     finally:
         unlock()
+
+
+cdef object _file_member(object member, int64_t role, int64_t boss, int64_t manager, list managers,
+                         object first_boss):
+    """For :func:`tie_in`: a member of the graph, in the graph's order, with ``role``: a manager joins
+    ``managers``; returns the graph's first boss (``member`` if it is the first boss met)."""
+    if role == boss:
+        return member if first_boss is None else first_boss
+    if role == manager:
+        managers.append(member)
+    return first_boss
 
 
 cdef int _tie_one(bitgen_t* bitgen, dict adj, list others, list managers, object first_boss, object member,
