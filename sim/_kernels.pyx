@@ -304,14 +304,21 @@ cdef class _Graph:
             k = 0
             for near in neighbours:
                 self.start[k] = e
-                for other in near:
-                    if e >= edges:  # a neighbour collection longer than its len()
-                        raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
-                    if small_ints:
+                if small_ints and type(near) is set:  # a set's entries read in place, without an iterator
+                    for other in <set> near:
+                        if e >= edges:  # a neighbour collection longer than its len()
+                            raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
                         self.near[e] = _get(keys, values, size, other)
-                    else:
-                        self.near[e] = index[other]
-                    e += 1
+                        e += 1
+                else:
+                    for other in near:
+                        if e >= edges:
+                            raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
+                        if small_ints:
+                            self.near[e] = _get(keys, values, size, other)
+                        else:
+                            self.near[e] = index[other]
+                        e += 1
                 k += 1
         finally:
             PyMem_Free(keys)
@@ -714,21 +721,31 @@ cdef Py_ssize_t _add_to_frontier(object neighbours, const cnp.npy_bool* known, P
                                  unsigned char* in_frontier, Py_ssize_t* frontier, Py_ssize_t size,
                                  Py_ssize_t capacity) except -1:
     """Add the unknown ``neighbours`` not yet in the ``frontier`` (kept in ascending order); its new size."""
-    cdef Py_ssize_t w, j
-    for other in neighbours:
-        w = member_row(other, rows)
-        if known[w] or in_frontier[w]:
-            continue
-        if size >= capacity:  # a neighbour set longer than its len() was when counted
-            raise ValueError("reveal: the member graph changed while it was read")
-        in_frontier[w] = 1
-        j = size
-        while j > 0 and frontier[j - 1] > w:
-            frontier[j] = frontier[j - 1]
-            j -= 1
-        frontier[j] = w
-        size += 1
+    if type(neighbours) is set:  # a set's entries read in place, without an iterator
+        for other in <set> neighbours:
+            size = _enter_frontier(member_row(other, rows), known, in_frontier, frontier, size, capacity)
+    else:
+        for other in neighbours:
+            size = _enter_frontier(member_row(other, rows), known, in_frontier, frontier, size, capacity)
     return size
+
+
+cdef inline Py_ssize_t _enter_frontier(Py_ssize_t w, const cnp.npy_bool* known, unsigned char* in_frontier,
+                                       Py_ssize_t* frontier, Py_ssize_t size, Py_ssize_t capacity) except -1:
+    """For :func:`_add_to_frontier`: member ``w`` joins the frontier (in ascending order) unless known or
+    already there; the frontier's new size."""
+    cdef Py_ssize_t j
+    if known[w] or in_frontier[w]:
+        return size
+    if size >= capacity:  # a neighbour set longer than its len() was when counted
+        raise ValueError("reveal: the member graph changed while it was read")
+    in_frontier[w] = 1
+    j = size
+    while j > 0 and frontier[j - 1] > w:
+        frontier[j] = frontier[j - 1]
+        j -= 1
+    frontier[j] = w
+    return size + 1
 
 
 def components(object adj):
@@ -759,6 +776,70 @@ def components(object adj):
         PyMem_Free(dist)
         PyMem_Free(queue)
         PyMem_Free(seen)
+
+
+def reconnection(object adj):
+    """The ties that reconnect the pieces of the member graph ``adj`` (int nodes): a list of ``(v, hub)``,
+    where ``hub`` is the best-connected node of the largest piece and ``v`` that of each other piece,
+    largest first: :meth:`sim.agents.network.ScamNetwork.reconnect`'s choices, in its order.
+
+    The pieces are :func:`components`'s, sorted by size as ``sorted(pieces, key=len, reverse=True)``
+    sorts them (pieces of equal size in the order they were found); a piece's best-connected node is
+    ``max(piece, key=lambda v: (len(adj[v]), -v))``: the most neighbours, then the smallest value. Empty
+    for a graph in one piece (or none). ``TypeError`` for a node that is not an int of 64 bits."""
+    cdef _Graph g = _Graph(adj)
+    cdef Py_ssize_t n = g.n, s, k, tail, count = 0, best, largest = 0, hub
+    cdef int64_t value
+    if n == 0:
+        return []
+    nodes = list(adj)
+    cdef Py_ssize_t* dist = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* queue = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* sizes = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* bests = <Py_ssize_t*> PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef int64_t* values = <int64_t*> PyMem_Malloc((n + 1) * sizeof(int64_t))
+    cdef unsigned char* seen = <unsigned char*> PyMem_Calloc(n + 1, 1)
+    try:
+        if dist == NULL or queue == NULL or sizes == NULL or bests == NULL or values == NULL or seen == NULL:
+            raise MemoryError()
+        for k in range(n):
+            if not _as_int64(nodes[k], &values[k]):
+                raise TypeError(f"reconnection: nodes must be ints of 64 bits, got {nodes[k]!r}")
+        for s in range(n):  # the pieces in the order they are found, each with its size and best node
+            if seen[s]:
+                continue
+            tail = _search(g, s, dist, queue, NULL)
+            best = queue[0]
+            for k in range(tail):
+                seen[queue[k]] = 1
+                if _better_connected(g, values, queue[k], best):
+                    best = queue[k]
+            sizes[count], bests[count] = tail, best
+            if tail > sizes[largest]:  # the first of the largest pieces comes first in a stable sort
+                largest = count
+            count += 1
+        ties = []
+        if count < 2:
+            return ties
+        hub = bests[largest]
+        for tail in range(sizes[largest], 0, -1):  # the other pieces, largest first, ties in found order
+            for k in range(count):
+                if k != largest and sizes[k] == tail:
+                    ties.append((nodes[bests[k]], nodes[hub]))
+        return ties
+    finally:
+        PyMem_Free(dist)
+        PyMem_Free(queue)
+        PyMem_Free(sizes)
+        PyMem_Free(bests)
+        PyMem_Free(values)
+        PyMem_Free(seen)
+
+
+cdef inline bint _better_connected(_Graph g, const int64_t* values, Py_ssize_t a, Py_ssize_t b) noexcept:
+    """Node ``a`` ranks above node ``b`` by ``(degree, -value)``."""
+    cdef Py_ssize_t da = g.start[a + 1] - g.start[a], db = g.start[b + 1] - g.start[b]
+    return da > db or (da == db and values[a] < values[b])
 
 
 def found_on_site(object rng, object adj, object roles, int64_t boss, double share):
@@ -848,9 +929,8 @@ cdef int _tie_one(bitgen_t* bitgen, dict adj, list others, list managers, object
     if member in adj:
         raise ValueError(f"tie_in: member {member!r} is already in the graph")
     top = None if role == boss else first_boss
-    near = set()
+    cdef set near = set(), ties = set()
     adj[member] = near
-    ties = set()
     if role == boss:
         ties.update(managers)
     elif role == manager:

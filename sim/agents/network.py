@@ -135,14 +135,11 @@ class ScamNetwork(mesa.Agent):
         return sorted(pieces, key=len, reverse=True)
 
     def reconnect(self) -> None:
-        """Reorganise: each piece cut off re-links to the best-connected member of the largest piece."""
-        pieces = self.components()
-        if len(pieces) > 1:
-            hub = max(pieces[0], key=lambda v: (len(self.adj[v]), -v))
-            for piece in pieces[1:]:
-                v = max(piece, key=lambda v: (len(self.adj[v]), -v))
-                self.adj[v].add(hub)
-                self.adj[hub].add(v)
+        """Reorganise: each piece cut off re-links, through its best-connected member, to the best-connected
+        member of the largest piece (most ties, then the lowest slot; :func:`sim._kernels.reconnection`)."""
+        for v, hub in _kernels.reconnection(self.adj):  # the other pieces, largest first
+            self.adj[v].add(hub)
+            self.adj[hub].add(v)
         self.model.nets.fragmented[self.slot] = False
         self.refresh_structure()
 
@@ -226,9 +223,11 @@ class ScamNetwork(mesa.Agent):
 
     def fill_vacancies(self, managers: int, facilitators: int, associates: int = 0) -> None:
         """Recruit replacement members (drawn by the model at the role's replacement rate)."""
-        present = set(self.roles())  # the skills the new managers and associates do not change
-        missing = [r for r in FACILITATOR_ROLES if r not in present] or list(FACILITATOR_ROLES)
-        skills = [missing[k % len(missing)] for k in range(facilitators)]
+        skills = []
+        if facilitators:  # the skills the network lacks first (new managers and associates add none)
+            present = set(self.roles())
+            missing = [r for r in FACILITATOR_ROLES if r not in present] or list(FACILITATOR_ROLES)
+            skills = [missing[k % len(missing)] for k in range(facilitators)]
         self.add_members([MANAGER] * managers + [ASSOCIATE] * associates + skills)
         self.refresh_structure()
 

@@ -534,6 +534,42 @@ def test_components_are_the_searches_from_each_unseen_node(adj):
     assert all(len(piece) == len(set(piece)) for piece in got)
 
 
+def _reconnect_python(adj):
+    """ScamNetwork.reconnect's former form: the pieces sorted by size (stable), the best-connected node of
+    the largest the hub, each other piece's best-connected node tied to it, largest piece first."""
+    pieces = sorted((set(piece) for piece in _kernels.components(adj)), key=len, reverse=True)
+    if len(pieces) > 1:
+        hub = max(pieces[0], key=lambda v: (len(adj[v]), -v))
+        for piece in pieces[1:]:
+            v = max(piece, key=lambda v: (len(adj[v]), -v))
+            adj[v].add(hub)
+            adj[hub].add(v)
+
+
+@given(graphs())
+@settings(max_examples=300, deadline=None)
+def test_reconnection_ties_what_reconnect_tied(adj):
+    """The same ties, added in the same order: the sets (and so their iteration order) come out equal."""
+    expected, got = copy.deepcopy(adj), copy.deepcopy(adj)
+    _reconnect_python(expected)
+    ties = _kernels.reconnection(got)
+    assert got == adj  # it only reads the graph
+    for v, hub in ties:
+        got[v].add(hub)
+        got[hub].add(v)
+    assert got == expected
+    assert all(list(got[v]) == list(expected[v]) for v in adj)
+    assert _kernels.connected(got) and (ties == []) == _kernels.connected(adj)
+
+
+def test_reconnection_needs_int_nodes():
+    assert _kernels.reconnection({}) == [] and _kernels.reconnection({7: {8}, 8: {7}}) == []  # one piece
+    with pytest.raises(TypeError, match="nodes must be ints of 64 bits"):
+        _kernels.reconnection({"a": set(), "b": set()})
+    with pytest.raises(TypeError, match="nodes must be ints of 64 bits"):
+        _kernels.reconnection({1: set(), 2**70: set()})
+
+
 @given(member_graphs(), st.sampled_from([0.0, 0.3, 0.5, 1.0]), st.integers(0, 2**32))
 @settings(max_examples=200, deadline=None)
 def test_found_on_site_draws_what_the_raid_drew(graph, share, seed):
