@@ -769,6 +769,57 @@ def add_pressure(nets, Py_ssize_t i, double amount, double spill):
     pressure[i] = pressure[i] + amount
 
 
+def raid_losses(object rng, nets, Py_ssize_t i, double leak_prob, double find_share, double staff_share,
+                double cash_share, double websites_down):
+    """What a raid on network ``i`` takes at once; returns ``(tipped, detained, staff, seized, down)``.
+
+    :func:`sim.agents.actions.raid`'s first draws and updates, in its order: a tip-off with chance
+    ``leak_prob`` (``rng.random() < leak_prob``) leaves a tenth of everything to find (``scale`` 0.1, else
+    1); ``detained`` workers are ``binomial(workers, find_share * scale)`` and ``staff`` are
+    ``binomial(staff, staff_share * scale)``; ``seized`` is ``cash_share * scale`` of the dirty cash, and
+    ``down`` is ``min(websites, round(websites_down * scale))`` websites. Each is subtracted from its
+    column (``nets.workers``, ``nets.staff``, ``nets.dirty``, ``nets.websites``). ``IndexError`` for an
+    ``i`` that is not a row; ``ValueError`` for a negative count, a probability outside [0, 1] or a
+    negative or NaN number of websites, before anything is drawn or written."""
+    cdef str what = "raid_losses"
+    cdef Py_ssize_t n = rows_of(nets.alive, what)
+    cdef int64_t* workers = write_i64(nets.workers, n, what)
+    cdef int64_t* staff = write_i64(nets.staff, n, what)
+    cdef double* dirty = write_f64(nets.dirty, n, what)
+    cdef int64_t* websites = write_i64(nets.websites, n, what)
+    if not 0 <= i < n:
+        raise IndexError(f"raid_losses: network {i} is not one of the {n} rows")
+    if workers[i] < 0 or staff[i] < 0:
+        raise ValueError(f"binomial: counts must be >= 0, got {min(workers[i], staff[i])}")
+    if not websites_down >= 0:
+        raise ValueError(f"raid_losses: websites taken down must be >= 0, got {websites_down}")
+    check_probability(find_share, "binomial")  # and so the tenth of it drawn with after a tip-off
+    check_probability(staff_share, "binomial")
+    cdef bitgen_t* bitgen = generator_bits(rng)
+    cdef binomial_t cache
+    cdef bint tipped
+    cdef double scale, seized, rounded
+    cdef int64_t detained, taken, down
+    unlock = generator_lock(rng)
+    try:
+        tipped = bitgen.next_double(bitgen.state) < leak_prob
+        scale = 0.1 if tipped else 1.0
+        memset(&cache, 0, sizeof(binomial_t))  # a fresh setup per draw, as two separate draws have
+        detained = random_binomial(bitgen, find_share * scale, workers[i], &cache)
+        memset(&cache, 0, sizeof(binomial_t))
+        taken = random_binomial(bitgen, staff_share * scale, staff[i], &cache)
+    finally:
+        unlock()
+    workers[i] = workers[i] - detained
+    staff[i] = staff[i] - taken
+    seized = cash_share * scale * dirty[i]
+    dirty[i] = dirty[i] - seized
+    rounded = rint(websites_down * scale)  # Python's round: halves to even, as rint in the default mode
+    down = websites[i] if rounded >= <double> websites[i] else <int64_t> rounded
+    websites[i] = websites[i] - down
+    return tipped, detained, taken, seized, down
+
+
 # --- the weights of the task force's other picks (sim.agents.actions, sim.agents.partner) --------------
 # Each is the numpy expression in its docstring, element by element in the same order of operations
 # (a bool counts as 1.0 or 0.0, as numpy casts it), so the weights and hence the picks are the same.

@@ -105,7 +105,7 @@ def spawn_recruiters(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
     slots = model.recruiters.add(
         n, alive=True, net=nets, reach=reach, visibility=visibility, blocked_until=NEVER
     )
-    model.recruiter_at.extend(Recruiter(model, s) for s in slots.tolist())
+    model.recruiter_at.extend([Recruiter(model, s) for s in slots.tolist()])
 
 
 def spawn_shells(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
@@ -121,7 +121,7 @@ def spawn_shells(model: "ScamEnforcementModel", nets: np.ndarray) -> None:
     slots = model.shells.add(
         n, alive=True, net=nets, opacity=opacity, offshore=offshore, capacity=p.laundering.shell_capacity_usd
     )
-    model.shell_at.extend(ShellCompany(model, s) for s in slots.tolist())
+    model.shell_at.extend([ShellCompany(model, s) for s in slots.tolist()])
 
 
 def initial_zones(model: "ScamEnforcementModel", n: int) -> np.ndarray:

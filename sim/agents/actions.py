@@ -25,10 +25,13 @@ def _success(model: "ScamEnforcementModel", prob: float) -> bool:
     return bool(_kernels.uniform(model.rng) < prob)
 
 
-def _succeeds(model: "ScamEnforcementModel", tf: "PoliceTaskForce", i: int) -> bool:
+def _succeeds(
+    model: "ScamEnforcementModel", tf: "PoliceTaskForce", i: int, odds: np.ndarray | None = None
+) -> bool:
     """An operation against network ``i`` succeeds: :func:`_success` with its chance from
-    :func:`success_odds` (one uniform draw, compared in :func:`sim._kernels.uniform_below`)."""
-    return _kernels.uniform_below(model.rng, success_odds(model, tf), i)
+    :func:`success_odds` (``odds``, where the caller holds them), one uniform draw compared in
+    :func:`sim._kernels.uniform_below`."""
+    return _kernels.uniform_below(model.rng, success_odds(model, tf) if odds is None else odds, i)
 
 
 def success_odds(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> np.ndarray:
@@ -70,19 +73,20 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
         i = _kernels.pick(rng, _weekly.raid_weights(nets, model.params.world.n_home_zones))
         if i is None:
             return done
-        tipped = _kernels.uniform(rng) < p.leak_prob
+        tipped, detained, staff, seized, down = _weekly.raid_losses(  # a tip-off leaves a tenth to find
+            rng,
+            nets,
+            i,
+            p.leak_prob,
+            p.raid_find_share,
+            p.raid_staff_share,
+            p.raid_cash_share,
+            p.raid_websites,
+        )
         scale = 0.1 if tipped else 1.0
-        detained = _kernels.binomial_one(rng, nets.workers[i], p.raid_find_share * scale)
-        nets.workers[i] -= detained
         model.events["workers_detained"] += detained
-        staff = _kernels.binomial_one(rng, nets.staff[i], p.raid_staff_share * scale)
-        nets.staff[i] -= staff
         model.events["arrests_total"] += staff
-        seized = p.raid_cash_share * scale * nets.dirty[i]
-        nets.dirty[i] -= seized
         model.seize(seized)
-        down = min(int(nets.websites[i]), int(round(p.raid_websites * scale)))
-        nets.websites[i] -= down
         model.events["websites_suspended"] += down
         network = model.network_at[i]
         found = _arrest_present(model, network, p.raid_member_share * scale)
@@ -121,27 +125,30 @@ def _arrest_present(model: "ScamEnforcementModel", network, share: float) -> int
 def arrest(
     model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int, rule: str, home: bool = True
 ) -> int:
-    """Intelligence-led arrests: ``rule`` picks the target among what the task force knows."""
-    weights = None  # the networks' target weights, which only a successful arrest changes
-    for done in range(ops):
-        if rule == "recruiter":
+    """Intelligence-led arrests: ``rule`` picks the target among what the task force knows.
+
+    A failed operation changes only the target's pressure, so the networks' target weights and chances
+    of success are read again only after an arrest (which can split a network, renewing both)."""
+    if rule == "recruiter":
+        for _ in range(ops):
             _arrest_recruiter(model, tf)
-            continue
+        return ops
+    rng, insulation = model.rng, model.params.police.boss_insulation
+    weights = odds = None
+    for done in range(ops):
         if weights is None:
-            weights = _target_weights(model, home)
+            weights, odds = _target_weights(model, home), success_odds(model, tf)
         target = choose_member(model, rule, home, weights)
         if target is None:
             return done
         network, member = target
         i = network.slot
-        insulated = (
-            network.role(member) == BOSS and _kernels.uniform(model.rng) < model.params.police.boss_insulation
-        )
-        if not insulated and _succeeds(model, tf, i):
+        insulated = network.role(member) == BOSS and _kernels.uniform(rng) < insulation
+        if not insulated and _succeeds(model, tf, i, odds):
             model.arrest_member(network, member)
             weights = None
             if network.active:
-                network.reveal(_kernels.binomial_one(model.rng, 2, tf.skill), model.rng)
+                network.reveal(_kernels.binomial_one(rng, 2, tf.skill), rng)
             model.add_pressure(i, 0.5)
         else:
             model.add_pressure(i, 0.2)
@@ -239,11 +246,12 @@ def investigation(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int
     """Investigate the most harmful networks at home: each success reveals one member."""
     nets, rng = model.nets, model.rng
     weights = _weekly.revenue_weights(nets, model.params.world.n_home_zones, True)  # revealing changes none
+    odds = success_odds(model, tf)  # nor the chances of success (intelligence is read once a week)
     for done in range(ops):
         i = _kernels.pick(rng, weights)
         if i is None:
             return done
-        if _succeeds(model, tf, i):
+        if _succeeds(model, tf, i, odds):
             model.network_at[i].reveal(1, rng)
     return ops
 

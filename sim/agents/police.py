@@ -1,6 +1,6 @@
 """PoliceTaskForce: the national cyber-crime task force, its staff, skill and weekly effort."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
@@ -33,7 +33,7 @@ class PoliceTaskForce(mesa.Agent):
         self.skilled = min(p.skilled_initial, p.officers)
         self.pipeline = [0] * p.training_lag_weeks  # trainees by weeks to go (a list: it moves weekly)
         self.banks: dict[str, float] = dict.fromkeys(strategies.ACTIONS, 0.0)
-        self._plan: tuple[object, float, dict[str, float]] | None = None  # see _allocation
+        self._plan: tuple[object, float, Any] | None = None  # see _plan_for
 
     @property
     def strategy(self) -> str:
@@ -61,25 +61,35 @@ class PoliceTaskForce(mesa.Agent):
     def enforce(self, week: int) -> None:
         """Turn this week's allocation into operations and carry them out."""
         model, p = self.model, self.model.params.police
-        alloc = self._allocation(week)
+        alloc, orders = self._plan_for(week)
         rule = strategies.targeting(model.params, week)
-        for action, (fn, cost_field) in ACTION_TABLE.items():
-            self._carry_out(action, alloc[action], getattr(p, cost_field), fn)
+        banks = self.banks
+        for action, effort, cost, fn in orders:
+            if effort or banks[action]:  # _carry_out's own test, without the call
+                self._carry_out(action, effort, cost, fn)
         self._carry_out("arrest", alloc["arrest"], p.arrest_cost, actions.arrest, rule)
         self._carry_out("cooperation", alloc["cooperation"], p.cooperation_cost, actions.cooperation, rule)
-        trainees, self.banks["training"] = rules.operations(
-            self.banks["training"], alloc["training"], p.training_cost
-        )
+        trainees, banks["training"] = rules.operations(banks["training"], alloc["training"], p.training_cost)
         self.pipeline[-1] += trainees
 
     def _allocation(self, week: int) -> dict[str, float]:
-        """:func:`strategies.allocation` for ``week``, computed again only when the parameters (a frozen
+        """:func:`strategies.allocation` for ``week`` (see :meth:`_plan_for`)."""
+        return self._plan_for(week)[0]
+
+    def _plan_for(self, week: int) -> tuple[dict[str, float], tuple[tuple[str, float, float, Any], ...]]:
+        """:func:`strategies.allocation` for ``week`` and, for each action of :data:`ACTION_TABLE` in its
+        order, ``(action, effort, cost, function)``: computed again only when the parameters (a frozen
         object) or the prevention share (which, with them, sets it) change."""
         params = self.model.params
         share = strategies.prevention_share(params, week)
         plan = self._plan
         if plan is None or plan[0] is not params or plan[1] != share:
-            plan = self._plan = (params, share, strategies.allocation(params, week))
+            alloc = strategies.allocation(params, week)
+            orders = tuple(
+                (action, alloc[action], getattr(params.police, cost_field), fn)
+                for action, (fn, cost_field) in ACTION_TABLE.items()
+            )
+            plan = self._plan = (params, share, (alloc, orders))
         return plan[2]
 
     def update_staff(self) -> None:

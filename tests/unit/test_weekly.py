@@ -766,3 +766,56 @@ def test_a_company_that_releases_everything_keeps_no_negative_balance():
     laundered, fees, _ = _weekly.launder(state.nets, state.shells, 0.0, 1.0, 0.1, 0.0, 0.0)
     assert state.shells.balance[0] == 0.0
     assert fees == balance * 0.1 and laundered == balance - balance * 0.1
+
+
+def _raid_losses_python(rng, nets, i, leak_prob, find_share, staff_share, cash_share, websites_down):
+    """sim.agents.actions.raid's first draws and updates as it wrote them, with numpy scalars."""
+    tipped = rng.random() < leak_prob
+    scale = 0.1 if tipped else 1.0
+    detained = int(rng.binomial(nets.workers[i], find_share * scale))
+    nets.workers[i] -= detained
+    staff = int(rng.binomial(nets.staff[i], staff_share * scale))
+    nets.staff[i] -= staff
+    seized = cash_share * scale * nets.dirty[i]
+    nets.dirty[i] -= seized
+    down = min(int(nets.websites[i]), int(round(websites_down * scale)))
+    nets.websites[i] -= down
+    return tipped, detained, staff, seized, down
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    states, seeds, st.sampled_from([0.0, 0.3, 1.0]), shares, shares, shares,
+    st.sampled_from([0.0, 0.5, 2.5, 5.0, 15.0, 25.0, 1000.0]),
+)  # fmt: skip
+def test_raid_losses(index, seed, leak, find, staff, cash, websites):
+    """A raid's tip-off, detained workers and staff, seized cash and websites taken down, as
+    sim.agents.actions.raid computed them (Python's round halves to even, as rint does)."""
+    a, b = _pair(index, seed)
+    for i in np.random.default_rng(seed).integers(0, len(a.nets), 4).tolist():
+        expected = _raid_losses_python(a.rng, a.nets, i, leak, find, staff, cash, websites)
+        got = _weekly.raid_losses(b.rng, b.nets, i, leak, find, staff, cash, websites)
+        assert got[0] is expected[0] and got[1:3] == expected[1:3] and got[4] == expected[4]
+        assert _same_values(got[3], expected[3]) and type(got[3]) is float
+    _assert_same(a, b)
+
+
+def test_raid_losses_refuse_before_drawing_or_writing():
+    """An unknown network, a negative count, a probability outside [0, 1] and a negative or NaN number of
+    websites are refused before the generator or a column moves."""
+    a, b = _pair(0, 7)
+    bad = [
+        ((99999, 0.3, 0.05, 0.3, 0.3, 5.0), IndexError, "network 99999 is not one of the"),
+        ((0, 0.3, 1.5, 0.3, 0.3, 5.0), ValueError, "binomial: p must be in"),
+        ((0, 0.3, 0.05, float("nan"), 0.3, 5.0), ValueError, "binomial: p must be in"),
+        ((0, 0.3, 0.05, 0.3, 0.3, -1.0), ValueError, "websites taken down must be >= 0"),
+        ((0, 0.3, 0.05, 0.3, 0.3, float("nan")), ValueError, "websites taken down must be >= 0"),
+    ]
+    for args, error, message in bad:
+        with pytest.raises(error, match=message):
+            _weekly.raid_losses(b.rng, b.nets, *args)
+    b.nets.staff[0] = -1
+    with pytest.raises(ValueError, match="counts must be >= 0"):
+        _weekly.raid_losses(b.rng, b.nets, 0, 0.3, 0.05, 0.3, 0.3, 5.0)
+    b.nets.staff[0] = a.nets.staff[0]
+    _assert_same(a, b)
