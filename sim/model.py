@@ -22,6 +22,7 @@ EVENTS = (
     "licenses_revoked", "websites_suspended", "assets_seized_usd", "new_recruits", "networks_dissolved",
     "networks_entered", "networks_split", "relocations",
 )  # fmt: skip
+_NO_EVENTS = dict.fromkeys(EVENTS, 0.0)  # each week's counts start from a copy
 
 
 class ScamEnforcementModel(mesa.Model):
@@ -42,7 +43,7 @@ class ScamEnforcementModel(mesa.Model):
         self.awareness = 0.0
         self.pool = self.params.recruitment.pool_size
         self.ledger = dict.fromkeys(("proceeds", "laundered", "fees", "seized", "dispersed"), 0.0)
-        self.events = dict.fromkeys(EVENTS, 0.0)
+        self.events = _NO_EVENTS.copy()
         self.harm = 0.0
         self.margin = 0.0
         n = self.params.world.n_networks
@@ -54,7 +55,7 @@ class ScamEnforcementModel(mesa.Model):
     def step(self) -> None:
         """One week, in the order of DESIGN.md section 3."""
         self.week += 1
-        self.events = dict.fromkeys(EVENTS, 0.0)
+        self.events = _NO_EVENTS.copy()  # a copy of a dict is quicker to make than a new one
         self.laundered_before = self.ledger["laundered"]  # for the week's laundered_usd
         self.operate_scams()
         self.launder()
@@ -122,7 +123,7 @@ class ScamEnforcementModel(mesa.Model):
         leaving, entering = _weekly.recruiter_turnover(
             self.rng, self.nets, self.recruiters, p.recruitment.recruiter_exit_rate,
             p.world.recruiters_per_network, p.world.workers_mean,
-            p.recruitment.recruiter_entry * max(self.margin, 0.0),
+            p.recruitment.recruiter_entry * (0.0 if self.margin < 0.0 else self.margin),  # max(margin, 0.0)
         )  # fmt: skip
         for j in leaving.tolist():  # iterating a numpy array costs microseconds, even an empty one
             self.retire_recruiter(j)

@@ -114,7 +114,8 @@ def lure_probability(success_rate: float, awareness: float, pool: float, pool_si
     """Chance one contact is lured: base rate, cut by awareness and by depletion of the pool."""
     if pool_size <= 0:
         return 0.0
-    return success_rate * (1.0 - awareness) * min(pool / pool_size, 1.0)
+    share = pool / pool_size
+    return success_rate * (1.0 - awareness) * (1.0 if share > 1.0 else share)  # min(share, 1.0)
 
 
 def recruits(demand: FloatArray, supply: FloatArray, rng: np.random.Generator) -> IntArray:
@@ -171,12 +172,15 @@ def choose[T](items: Sequence[T], rng: np.random.Generator) -> T:
 def binomial_loss(count: int, rate: float, rng: np.random.Generator) -> int:
     """:func:`binomial_losses` for one count: the same draw from ``rng`` (numpy draws an array element by
     element with the scalar routine), without the cost of an array call."""
-    return _kernels.binomial_one(rng, max(count, 0), min(max(rate, 0.0), 1.0))
+    rate = 0.0 if rate < 0.0 else rate  # min(max(rate, 0.0), 1.0) and max(count, 0), written as the
+    rate = 1.0 if rate > 1.0 else rate  # comparisons min and max make (a call of either costs more)
+    return _kernels.binomial_one(rng, 0 if count < 0 else count, rate)
 
 
 def pool_update(pool: float, recruited: float, pool_size: float, replenish: float) -> float:
     """The vulnerable pool loses recruits and recovers toward its size at rate ``replenish``."""
-    pool = max(pool - recruited, 0.0)
+    pool -= recruited
+    pool = 0.0 if pool < 0.0 else pool  # max(pool, 0.0)
     return pool + replenish * (pool_size - pool)
 
 
@@ -239,7 +243,8 @@ def relocation_choice(
 
 def entry_expected(rate: float, margin: float, active: float, market: float) -> float:
     """Expected new groups per week: ``rate x margin x (1 - active / market)``, zero when unprofitable."""
-    return rate * max(margin, 0.0) * max(1.0 - active / market, 0.0)
+    gap = 1.0 - active / market
+    return rate * (0.0 if margin < 0.0 else margin) * (0.0 if gap < 0.0 else gap)  # max(x, 0.0) of each
 
 
 def replacement_draws(missing: IntArray, rate: float | FloatArray, rng: np.random.Generator) -> IntArray:
@@ -292,7 +297,8 @@ def trust_update(trust: float, successes: int, failures: int, gain: float, loss:
         trust += gain * (1.0 - trust)
     for _ in range(failures):
         trust -= loss * trust
-    return min(max(trust, 0.0), 1.0)
+    trust = 0.0 if trust < 0.0 else trust  # min(max(trust, 0.0), 1.0)
+    return 1.0 if trust > 1.0 else trust
 
 
 # --- graph measures of a network's member graph -----------------------------------------------------

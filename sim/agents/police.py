@@ -55,7 +55,9 @@ class PoliceTaskForce(mesa.Agent):
         ops, bank = rules.operations(bank, effort, cost)
         if ops:
             unused = ops - fn(self.model, self, ops, *args)  # actions do not touch the banks
-            bank = min(bank + unused * cost, max(effort, bank))
+            cap = bank if bank > effort else effort  # max(effort, bank), then min(..., cap), without calls
+            bank += unused * cost
+            bank = cap if cap < bank else bank
         banks[action] = bank
 
     def enforce(self, week: int) -> None:
@@ -99,4 +101,5 @@ class PoliceTaskForce(mesa.Agent):
         hires = _kernels.poisson_one(self.model.rng, p.skilled_hiring)
         graduates = self.pipeline.pop(0)  # everyone else in training moves a week closer
         self.pipeline.append(0)
-        self.skilled = min(self.skilled + hires + graduates, self.officers)
+        skilled = self.skilled + hires + graduates
+        self.skilled = self.officers if self.officers < skilled else skilled  # min(skilled, officers)
