@@ -293,8 +293,8 @@ def recruit(
     cdef binomial_t cache
     cdef bitgen_t* bitgen = generator_bits(rng)
     check_probability(staff_p, "recruit: staff replacement")
-    for j in range(r):
-        supply[rec_net[j]] += reach[j] * <double> (rec_alive[j] and blocked[j] < week)
+    for j in range(r):  # the flag as 0 or 1 without a branch (live and dead recruiters are mixed)
+        supply[rec_net[j]] += reach[j] * <double> ((rec_alive[j] != 0) & (blocked[j] < week))
     for j in range(m):
         cap[owner[j]] += sh_capacity[j] * <double> sh_alive[j]
     for i in range(n):
@@ -1034,9 +1034,12 @@ def count_where(mask, other=None):
     cdef Py_ssize_t i, n = rows_of(mask, "count_where"), count = 0
     cdef const cnp.npy_bool* a = read_bool(mask, n, "count_where")
     cdef const cnp.npy_bool* b = NULL if other is None else read_bool(other, n, "count_where")
-    for i in range(n):
-        if a[i] and (b == NULL or b[i]):
-            count += 1
+    if b == NULL:  # counted without branches, which a mix of live and dead rows would mispredict
+        for i in range(n):
+            count += a[i] != 0
+    else:
+        for i in range(n):
+            count += (a[i] != 0) & (b[i] != 0)
     return count
 
 
