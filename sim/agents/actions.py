@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import _kernels, _weekly, rules
-from sim.agents.network import ASSOCIATE, BOSS, FACILITATOR_ROLES, MANAGER, ScamNetwork
+from sim.agents.network import ASSOCIATE, BOSS, FACILITATOR_ROLES, MANAGER
 
 if TYPE_CHECKING:
     from sim.agents.police import PoliceTaskForce
@@ -74,15 +74,9 @@ def raid(model: "ScamEnforcementModel", tf: "PoliceTaskForce", ops: int) -> int:
         if i is None:
             return done
         tipped, detained, staff, seized, down = _weekly.raid_losses(  # a tip-off leaves a tenth to find
-            rng,
-            nets,
-            i,
-            p.leak_prob,
-            p.raid_find_share,
-            p.raid_staff_share,
-            p.raid_cash_share,
+            rng, nets, i, p.leak_prob, p.raid_find_share, p.raid_staff_share, p.raid_cash_share,
             p.raid_websites,
-        )
+        )  # fmt: skip
         scale = 0.1 if tipped else 1.0
         model.events["workers_detained"] += detained
         model.events["arrests_total"] += staff
@@ -127,32 +121,23 @@ def arrest(
 ) -> int:
     """Intelligence-led arrests: ``rule`` picks the target among what the task force knows.
 
-    A failed operation changes only the target's pressure, so the networks' target weights, the chances
-    of success and whom a deterministic rule (kingpin, broker) targets in each network are read again
-    only after an arrest (which can split a network, renewing all three)."""
+    A failed operation changes only the target's pressure, so the networks' target weights and chances
+    of success are read again only after an arrest (which can split a network, renewing both)."""
     if rule == "recruiter":
         for _ in range(ops):
             _arrest_recruiter(model, tf)
         return ops
     rng, insulation = model.rng, model.params.police.boss_insulation
     weights = odds = None
-    targets: dict[int, tuple[ScamNetwork, int, bool]] = {}  # network slot -> (network, member, is boss)
     for done in range(ops):
         if weights is None:
             weights, odds = _target_weights(model, home), success_odds(model, tf)
-            targets.clear()
-        i = _kernels.pick(rng, weights)  # choose_member's draws, in its order
-        if i is None:
-            return done
-        target = targets.get(i)
+        target = choose_member(model, rule, home, weights)
         if target is None:
-            network = model.network_at[i]
-            member = _member_by(model, rule, network)
-            target = (network, member, network.role(member) == BOSS)
-            if rule != "random":  # a random member is drawn anew each time
-                targets[i] = target
-        network, member, is_boss = target
-        insulated = is_boss and _kernels.uniform(rng) < insulation
+            return done
+        network, member = target
+        i = network.slot
+        insulated = network.role(member) == BOSS and _kernels.uniform(rng) < insulation
         if not insulated and _succeeds(model, tf, i, odds):
             model.arrest_member(network, member)
             weights = None
@@ -180,27 +165,25 @@ def choose_member(
     broker: a facilitator (a sole holder of a skill first), else the known non-boss member with the
     highest brokerage (:meth:`ScamNetwork.betweenness`); random: any known member.
     """
-    i = _kernels.pick(model.rng, _target_weights(model, home) if weights is None else weights)
+    rng = model.rng
+    i = _kernels.pick(rng, _target_weights(model, home) if weights is None else weights)
     if i is None:
         return None
     network = model.network_at[i]
-    return network, _member_by(model, rule, network)
-
-
-def _member_by(model: "ScamEnforcementModel", rule: str, network: ScamNetwork) -> int:
-    """The known member of ``network`` whom ``rule`` targets (see :func:`choose_member`); the network has
-    one. Only the random rule draws."""
     members = model.members
     if rule == "kingpin":
-        return _kernels.kingpin(network.adj, members.role, members.known, BOSS, MANAGER, ASSOCIATE)
-    if rule == "broker":
+        member = _kernels.kingpin(network.adj, members.role, members.known, BOSS, MANAGER, ASSOCIATE)
+    elif rule == "broker":
         tied = _kernels.brokers(network.adj, members.role, members.known, BOSS, FACILITATOR_ROLES)
         if len(tied) == 1:  # brokerage only breaks ties, and computing it is the costly part
-            return tied[0]
-        bc = network.betweenness()
-        return max(tied, key=lambda m: (bc[m], -m))
-    known = network.known_members()
-    return known[int(model.rng.integers(len(known)))]
+            member = tied[0]
+        else:
+            bc = network.betweenness()
+            member = max(tied, key=lambda m: (bc[m], -m))
+    else:
+        known = network.known_members()
+        member = known[int(rng.integers(len(known)))]
+    return network, member
 
 
 def _arrest_recruiter(model: "ScamEnforcementModel", tf: "PoliceTaskForce") -> bool:
