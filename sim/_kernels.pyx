@@ -306,18 +306,13 @@ cdef class _Graph:
                 self.start[k] = e
                 if small_ints and type(near) is set:  # a set's entries read in place, without an iterator
                     for other in <set> near:
-                        if e >= edges:  # a neighbour collection longer than its len()
-                            raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
+                        _check_room(e, edges, adj, k)
                         self.near[e] = _get(keys, values, size, other)
                         e += 1
                 else:
                     for other in near:
-                        if e >= edges:
-                            raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
-                        if small_ints:
-                            self.near[e] = _get(keys, values, size, other)
-                        else:
-                            self.near[e] = index[other]
+                        _check_room(e, edges, adj, k)
+                        self.near[e] = _get(keys, values, size, other) if small_ints else index[other]
                         e += 1
                 k += 1
         finally:
@@ -330,6 +325,14 @@ cdef class _Graph:
     def __dealloc__(self):
         PyMem_Free(self.start)
         PyMem_Free(self.near)
+
+
+cdef inline int _check_room(Py_ssize_t e, Py_ssize_t edges, object adj, Py_ssize_t k) except -1:
+    """For :class:`_Graph`: room for neighbour ``e`` of the ``edges`` counted (else node ``k``'s neighbour
+    collection is longer than its len())."""
+    if e >= edges:
+        raise ValueError(f"graph: the neighbours of {list(adj)[k]!r} are more than their len()")
+    return 0
 
 
 cdef inline bint _as_int64(object value, int64_t* out) except -1:
@@ -789,7 +792,6 @@ def reconnection(object adj):
     for a graph in one piece (or none). ``TypeError`` for a node that is not an int of 64 bits."""
     cdef _Graph g = _Graph(adj)
     cdef Py_ssize_t n = g.n, s, k, tail, count = 0, best, largest = 0, hub
-    cdef int64_t value
     if n == 0:
         return []
     nodes = list(adj)

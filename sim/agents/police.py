@@ -65,12 +65,11 @@ class PoliceTaskForce(mesa.Agent):
         model, p = self.model, self.model.params.police
         alloc, orders = self._plan_for(week)
         rule = strategies.targeting(model.params, week)
-        banks = self.banks
         for action, effort, cost, fn in orders:
-            if effort or banks[action]:  # _carry_out's own test, without the call
-                self._carry_out(action, effort, cost, fn)
+            self._carry_out(action, effort, cost, fn)
         self._carry_out("arrest", alloc["arrest"], p.arrest_cost, actions.arrest, rule)
         self._carry_out("cooperation", alloc["cooperation"], p.cooperation_cost, actions.cooperation, rule)
+        banks = self.banks
         trainees, banks["training"] = rules.operations(banks["training"], alloc["training"], p.training_cost)
         self.pipeline[-1] += trainees
 
