@@ -8,6 +8,8 @@ runs already recorded (successful or failed) are never run again.
 import contextlib
 import itertools
 import math
+import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -226,7 +228,13 @@ def _run_session(
     session, batches = _start_session(spec, out, manifest, choice, options)
     status = "interrupted"
     try:
-        _drive(choice.executor, batches, 2 * choice.slots, session.record)
+        with _ctrl_c_kept() as check:
+
+            def record(result: BatchResult) -> None:
+                session.record(result)
+                check()
+
+            _drive(choice.executor, batches, 2 * choice.slots, record)
         status = "complete"
     except Exception as exc:
         status = "aborted"
@@ -287,6 +295,42 @@ def _result(session: _Session, manifest: dict[str, Any], status: str) -> SweepRe
         runs_this_session=session.ok + session.failed,
         seconds=time.monotonic() - session.start,
     )
+
+
+@contextlib.contextmanager
+def _ctrl_c_kept() -> Iterator[Callable[[], None]]:
+    """Ctrl-C raises ``KeyboardInterrupt`` at once, as usual, and is also remembered; the context yields
+    a check that raises it again.
+
+    Python cannot raise an exception out of a finaliser (a ``__del__`` or weakref callback that happens
+    to run in the driver's thread when Ctrl-C arrives): it prints "Exception ignored" and goes on, and
+    the sweep would run to its end. The driver calls the check after each result, so such a Ctrl-C still
+    stops the sweep there. Only the main thread can set a handler, and one set by the caller is left
+    alone: elsewhere, or when SIGINT does not raise ``KeyboardInterrupt``, the check never raises.
+    """
+    pressed: list[int] = []
+
+    def check() -> None:
+        if pressed:
+            raise KeyboardInterrupt
+
+    previous = signal.getsignal(signal.SIGINT)
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or previous is not signal.default_int_handler
+    ):
+        yield check
+        return
+
+    def remember(signum: int, frame: Any) -> None:
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, remember)
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _drive(

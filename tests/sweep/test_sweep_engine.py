@@ -1,5 +1,7 @@
 """The engine end to end: executors agree, failures are data, folders are checked, results stream to disk."""
 
+import os
+import signal
 from pathlib import Path
 
 import pandas as pd
@@ -170,6 +172,40 @@ def test_interrupted_sweep_resumes_without_loss_or_duplicates(write_spec, tmp_pa
     assert (result.runs_this_session, result.runs_ok) == (18, 30)
     assert_same_results(reference, out)
     assert not load(out).runs.duplicated(["point_id", "replication"]).any()
+
+
+class _CtrlCWhenFreed:
+    """An object whose finaliser receives Ctrl-C: Python prints "Exception ignored" and goes on."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(3):  # the handler runs here, inside the finaliser
+            pass
+
+
+class CtrlCInFinaliserAfter(InterruptAfter):
+    """A run function whose ``n``-th call frees a :class:`_CtrlCWhenFreed` and returns normally."""
+
+    def __call__(self, params, seed, weeks=None):  # noqa: ANN001, ANN204
+        self.calls += 1
+        if self.calls == self.n:
+            _CtrlCWhenFreed()
+        return sweep_fakes.fake_run(params, seed, weeks)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the finaliser's Ctrl-C
+def test_ctrl_c_swallowed_by_a_finaliser_still_stops_the_sweep(write_spec, tmp_path: Path) -> None:
+    spec = write_spec(TINY.format(keep='"weekly"').replace("replications = 2", "replications = 10"))
+    reference, out = tmp_path / "ref", tmp_path / "out"
+    run_sweep(spec, reference, workers=1, **FAKE)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, out, workers=1, batch_size=2, **{**FAKE, "run_fn": CtrlCInFinaliserAfter(13)})
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the driver's handler is gone
+    partial = load(out)  # the batch that was running when Ctrl-C came is kept, nothing after it
+    assert len(partial.runs) == 14 and partial.manifest["sessions"][-1]["status"] == "interrupted"
+    run_sweep(spec, out, workers=1, **FAKE)
+    assert_same_results(reference, out)
 
 
 def test_half_written_files_are_ignored_then_cleaned(tiny_spec: Path, tmp_path: Path) -> None:

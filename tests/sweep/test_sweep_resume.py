@@ -19,9 +19,10 @@ HERE = Path(__file__).parent
 FAKE = {"run_fn": sweep_fakes.fake_run, "summarize_fn": sweep_fakes.fake_summarize, "progress": False}
 
 
-def start_sweep(spec: Path, out: Path, workers: int) -> subprocess.Popen[bytes]:
-    """The sweep script in its own process group (so its pool workers can be killed with it)."""
-    env = {**os.environ, "SWEEP_TEST_DELAY": "0.04", "PYTHONPATH": str(HERE)}
+def start_sweep(spec: Path, out: Path, workers: int, delay: float = 0.04) -> subprocess.Popen[bytes]:
+    """The sweep script in its own process group (so its pool workers can be killed with it);
+    each run takes ``delay`` seconds."""
+    env = {**os.environ, "SWEEP_TEST_DELAY": str(delay), "PYTHONPATH": str(HERE)}
     command = [sys.executable, str(HERE / "sweep_script.py"), str(spec), str(out), str(workers)]
     return subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.PIPE)
 
@@ -34,15 +35,19 @@ def wait_for_chunks(out: Path, n: int, proc: subprocess.Popen[bytes], timeout: f
         time.sleep(0.01)
 
 
-def stop_sweep(spec: Path, out: Path, workers: int, sig: signal.Signals, chunks: int) -> int:
-    """Start the sweep script, send ``sig`` once ``chunks`` chunks are on disk; its exit status."""
-    proc = start_sweep(spec, out, workers)
+def stop_sweep(
+    spec: Path, out: Path, workers: int, sig: signal.Signals, chunks: int, delay: float = 0.04
+) -> tuple[int, str]:
+    """Start the sweep script, send ``sig`` once ``chunks`` chunks are on disk; its exit status and
+    what it wrote to stderr."""
+    proc = start_sweep(spec, out, workers, delay)
     wait_for_chunks(out, chunks, proc)
     if sig == signal.SIGKILL:
         os.killpg(proc.pid, sig)  # the driver and its pool workers, all at once
     else:
         os.kill(proc.pid, sig)  # as Ctrl-C would, to the driver only (workers ignore SIGINT)
-    return proc.wait(timeout=30)
+    status = proc.wait(timeout=30)
+    return status, proc.stderr.read().decode() if proc.stderr else ""
 
 
 @pytest.fixture
@@ -68,7 +73,7 @@ def test_sigkill_mid_sweep_then_rerun_loses_and_repeats_nothing(
 ) -> None:
     spec, reference = spec_and_reference
     out = tmp_path / "out"
-    assert stop_sweep(spec, out, workers, signal.SIGKILL, chunks=3) == -signal.SIGKILL
+    assert stop_sweep(spec, out, workers, signal.SIGKILL, chunks=3)[0] == -signal.SIGKILL
     partial = load(out)
     assert 0 < len(partial.runs) < 60
     assert partial.manifest["sessions"][-1]["status"] == "running"
@@ -83,7 +88,13 @@ def test_ctrl_c_saves_what_arrived_and_exits_130(
 ) -> None:
     spec, reference = spec_and_reference
     out = tmp_path / "out"
-    assert stop_sweep(spec, out, 2, signal.SIGINT, chunks=2) == 130
+    # Runs of 0.2 s: the 56 or so runs left when the signal is sent take seconds, so even on a loaded
+    # machine the sweep cannot end before Ctrl-C reaches it. With runs of 0.04 s this test once saw
+    # exit status 0 (2026-11-29, full suite): the sweep had ended first, or the Ctrl-C had landed in
+    # a finaliser, which swallows it (the driver now stops at the next result then, see
+    # test_ctrl_c_swallowed_by_a_finaliser_still_stops_the_sweep).
+    status, stderr = stop_sweep(spec, out, 2, signal.SIGINT, chunks=2, delay=0.2)
+    assert status == 130, stderr
     partial = load(out)
     assert partial.manifest["sessions"][-1]["status"] == "interrupted"
     assert partial.manifest["counts"]["runs_ok"] == len(partial.runs) < 60
