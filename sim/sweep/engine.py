@@ -33,6 +33,7 @@ from .writer import ChunkWriter
 MAX_BATCH = 50
 TASKS_PER_SLOT = 8
 TASK_SECONDS = 2.0
+TAIL_SHARE = 2
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,18 @@ class BatchSizer:
 
     A fixed size if one is given. Otherwise one run per task until runs have been timed, then enough
     runs for about ``TASK_SECONDS`` of work (so per-task overhead is a small share), but at most
-    ``cap``: an even share of the work (:func:`batch_size_for`), so workers finish together.
+    ``cap``: an even share of the work (:func:`batch_size_for`), so workers finish together. Toward the
+    end, with ``remaining`` runs not yet handed out to ``slots`` workers, a task also takes at most a
+    ``1 / (TAIL_SHARE * slots)`` share of them (guided self-scheduling): the last tasks shrink to a run or
+    two, so no worker idles for long while another finishes a large task.
     """
 
     cap: int
     fixed: int | None = None
     seconds: float = 0.0
     timed: int = 0
+    slots: int = 1
+    remaining: int | None = None
 
     def observe(self, result: BatchResult) -> None:
         """Learn the run time from a batch's results."""
@@ -110,7 +116,15 @@ class BatchSizer:
         if not self.timed:
             return 1
         mean = max(self.seconds / self.timed, 1e-6)
-        return max(1, min(self.cap, math.ceil(TASK_SECONDS / mean)))
+        size = min(self.cap, math.ceil(TASK_SECONDS / mean))
+        if self.remaining is not None:
+            size = min(size, math.ceil(self.remaining / (TAIL_SHARE * self.slots)))
+        return max(1, size)
+
+    def handed_out(self, runs: int) -> None:
+        """``runs`` more runs are in tasks."""
+        if self.remaining is not None:
+            self.remaining -= runs
 
 
 @dataclass
@@ -261,7 +275,10 @@ def _start_session(
         out, storage.next_part(out), chunk_runs=options.chunk_runs, chunk_seconds=options.chunk_seconds
     )
     progress = Progress(spec.name, spec.n_runs, len(done), enabled=options.progress)
-    sizer = BatchSizer(batch_size_for(spec.n_runs - len(done), choice.slots), options.batch_size)
+    pending = spec.n_runs - len(done)
+    sizer = BatchSizer(
+        batch_size_for(pending, choice.slots), options.batch_size, slots=choice.slots, remaining=pending
+    )
     session = _Session(spec, out, writer, progress, sizer, ok_before, failed_before)
     return session, _batches(spec, pending_tasks(spec, done), sizer, options)
 
@@ -269,6 +286,7 @@ def _start_session(
 def _batches(spec: Spec, tasks: Iterator[RunTask], sizer: BatchSizer, options: _Options) -> Iterator[Batch]:
     """Group pending runs into tasks, each sized when it is formed (after earlier results arrived)."""
     while chunk := tuple(itertools.islice(tasks, sizer.next_size())):
+        sizer.handed_out(len(chunk))
         yield Batch(spec.base, spec.design.factors, chunk, spec.keep, options.run_fn, options.summarize_fn)
 
 

@@ -72,6 +72,20 @@ def test_batches_grow_to_a_few_seconds_of_work_up_to_the_cap() -> None:
     assert BatchSizer(cap=13, fixed=7).next_size() == 7
 
 
+def test_the_last_tasks_shrink_so_workers_finish_together() -> None:
+    sizer = BatchSizer(cap=13, slots=2, remaining=200)
+    sizes = []
+    while sizer.remaining:
+        size = min(sizer.next_size(), sizer.remaining)
+        sizes.append(size)
+        sizer.handed_out(size)
+        sizer.observe(timed(*[0.1] * size))  # runs of 0.1 s: 2 s of work would be 20 runs
+    assert sum(sizes) == 200 and sizes[0] == 1  # nothing timed at first
+    assert sizes[1:13] == [13] * 12  # the cap while much is left
+    assert sizes[13:] == [11, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]  # then a quarter of what is left (2 workers)
+    assert BatchSizer(cap=13, fixed=7, slots=2, remaining=3).next_size() == 7  # a fixed size is kept
+
+
 class BrokenExecutor(Executor):
     """An executor whose workers die: every task fails outside the model."""
 
