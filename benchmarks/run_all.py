@@ -227,17 +227,37 @@ def sweep_spec(runs: int, weeks: int | None, name: str = "bench") -> Any:
     return parse_spec(spec, source="benchmarks/run_all.py")
 
 
-def single_run_seconds(spec: Any, sample: int = 6) -> float:
-    """Mean time of one run and its summary, called directly, over the first seeds of the sweep."""
+def single_run_seconds(spec: Any, sample: int = 12) -> float:
+    """Time of one run and its summary, called directly, over the first seeds of the sweep: on each CPU
+    the sweep's workers use (the first ``WORKERS`` this process may run on) in turn, pinned there, a
+    warm-up run then ``sample / WORKERS`` timed ones; then the affinity is restored.
+
+    The figure is the harmonic mean of the CPUs' mean times: 200 runs shared out ideally between
+    workers of those speeds take 200 x that / ``WORKERS``. On this machine one CPU at a time slows
+    down for seconds on end, and a reference measured unpinned (until 2026-11-29, six runs) was a sample
+    of whichever CPU the process happened to be on while the sweep used both. Each CPU's runs follow
+    each other (a run moved to another CPU each time was about a tenth slower, its caches cold)."""
     from sim.sweep import run_seed
 
     params = spec.base
-    seeds = [run_seed(spec.root_seed, 0, r, True) for r in range(min(sample, spec.replications))]
-    run(params, seeds[0])  # warm-up
-    start = time.perf_counter()
-    for seed in seeds:
-        summarize(run(params, seed))
-    return (time.perf_counter() - start) / len(seeds)
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    cpus = sorted(allowed)[:WORKERS] or [None]
+    per_cpu = max(1, sample // len(cpus))
+    seeds = [run_seed(spec.root_seed, 0, r, True) for r in range(min(per_cpu, spec.replications))]
+    means = []
+    try:
+        for cpu in cpus:
+            if cpu is not None:
+                os.sched_setaffinity(0, {cpu})
+            run(params, seeds[0])  # warm-up on this CPU
+            start = time.perf_counter()
+            for seed in seeds:
+                summarize(run(params, seed))
+            means.append((time.perf_counter() - start) / len(seeds))
+    finally:
+        if allowed:
+            os.sched_setaffinity(0, allowed)
+    return statistics.harmonic_mean(means)
 
 
 def busy_fraction(out: Path, seconds: float) -> float:
