@@ -116,14 +116,16 @@ cdef inline int64_t _gap(int64_t a, int64_t b) noexcept nogil:
 
 cdef int _check_slots(str what, const int64_t* slots, Py_ssize_t count, Py_ssize_t n) except -1:
     """Every one of the ``count`` entries of ``slots`` (the networks that companies or recruiters belong
-    to) is a network. A scan without branches (a negative slot is a huge unsigned one) finds whether any is
-    not; only then is the first such row looked for, to name it."""
+    to) is a network. A scan without branches finds whether any is not: a slot ``s`` is one of the ``n``
+    rows exactly when ``s`` and ``n - 1 - s`` are both at least 0, so the sign bit of the OR of all of them
+    is set exactly when some slot is outside (subtractions and ORs, which the compiler makes two slots at
+    a time with the baseline x86-64 instructions, where comparisons of 64-bit integers would not be);
+    only then is the first such row looked for, to name it."""
     cdef Py_ssize_t j
-    cdef uint64_t rows = <uint64_t> n
-    cdef bint outside = False
+    cdef uint64_t last = <uint64_t> n - 1, signs = 0
     for j in range(count):
-        outside |= <uint64_t> slots[j] >= rows
-    if outside:
+        signs |= <uint64_t> slots[j] | (last - <uint64_t> slots[j])
+    if n == 0 or (signs >> 63):
         for j in range(count):
             if not 0 <= slots[j] < n:
                 raise ValueError(f"{what}: row {j} belongs to network {slots[j]}, which does not exist (0..{n - 1})")

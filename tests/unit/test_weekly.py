@@ -536,6 +536,25 @@ def test_new_recruiters_and_companies_draws(index, seed, k, mean, oc_extra):
     _assert_same(a, b)
 
 
+@pytest.mark.parametrize("offset", ["min", -1, "last", "rows", "max"])
+def test_the_slot_check_holds_at_the_edges_of_int64_and_of_the_table(offset):
+    """The scan for unknown networks (an OR of each slot and ``n - 1 - slot``, tested by the sign bit)
+    refuses every slot outside ``0 .. n - 1`` and accepts the last network."""
+    _, b = _pair(0, 7)
+    n = len(b.nets)
+    slot = {"min": np.iinfo(np.int64).min, "last": n - 1, "rows": n, "max": np.iinfo(np.int64).max}.get(
+        offset, offset
+    )
+    b.shells.net[len(b.shells) // 2] = slot
+    if offset == "last":
+        _weekly.launder(b.nets, b.shells, 0.5, 0.1, 0.003, 0.01, 100.0)
+        return
+    with pytest.raises(
+        ValueError, match=f"row {len(b.shells) // 2} belongs to network {slot}, which does not exist"
+    ):
+        _weekly.launder(b.nets, b.shells, 0.5, 0.1, 0.003, 0.01, 100.0)
+
+
 def test_pick_weights_refuse_companies_of_unknown_networks():
     _, b = _pair(0, 7)
     with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
