@@ -43,9 +43,9 @@ def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> list[float
 
 
 @contextmanager
-def one_core() -> Iterator[None]:
-    """Pin this process, and the processes it starts meanwhile, to one CPU (its lowest-numbered allowed
-    one), then restore its CPUs; nothing where the system cannot pin.
+def one_core(cpu: int | None = None) -> Iterator[None]:
+    """Pin this process, and the processes it starts meanwhile, to one CPU (``cpu``, by default its
+    lowest-numbered allowed one), then restore its CPUs; nothing where the system cannot pin.
 
     On this shared machine one core at a time slows down for seconds on end (the same run took 0.19 s and
     0.36 s within a minute, 2026-11-29), and a child process may run on the other core: then a run and the
@@ -56,7 +56,7 @@ def one_core() -> Iterator[None]:
         yield
         return
     allowed = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {min(allowed)})
+    os.sched_setaffinity(0, {min(allowed) if cpu is None else cpu})
     try:
         yield
     finally:

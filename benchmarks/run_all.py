@@ -44,7 +44,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-from bench_model import LATENCY_STRETCH, LATENCY_TARGET, paired, single_run, timed
+from bench_model import LATENCY_STRETCH, LATENCY_TARGET, one_core, paired, single_run, timed
 
 from sim import Params, run
 from sim.model import ScamEnforcementModel
@@ -240,23 +240,19 @@ def single_run_seconds(spec: Any, sample: int = 12) -> float:
     from sim.sweep import run_seed
 
     params = spec.base
-    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
-    cpus = sorted(allowed)[:WORKERS] or [None]
+    cpus: list[int | None] = [None]  # where the system cannot pin: one unpinned sample
+    if hasattr(os, "sched_getaffinity"):
+        cpus = list(sorted(os.sched_getaffinity(0))[:WORKERS])
     per_cpu = max(1, sample // len(cpus))
     seeds = [run_seed(spec.root_seed, 0, r, True) for r in range(min(per_cpu, spec.replications))]
     means = []
-    try:
-        for cpu in cpus:
-            if cpu is not None:
-                os.sched_setaffinity(0, {cpu})
+    for cpu in cpus:
+        with one_core(cpu):
             run(params, seeds[0])  # warm-up on this CPU
             start = time.perf_counter()
             for seed in seeds:
                 summarize(run(params, seed))
             means.append((time.perf_counter() - start) / len(seeds))
-    finally:
-        if allowed:
-            os.sched_setaffinity(0, allowed)
     return statistics.harmonic_mean(means)
 
 
