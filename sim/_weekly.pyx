@@ -125,7 +125,7 @@ cdef int _check_slots(str what, const int64_t* slots, Py_ssize_t count, Py_ssize
     cdef uint64_t last = <uint64_t> n - 1, signs = 0
     for j in range(count):
         signs |= <uint64_t> slots[j] | (last - <uint64_t> slots[j])
-    if n == 0 or (signs >> 63):
+    if signs >> 63:  # also for every slot when n is 0 (n - 1 wraps round to the largest unsigned)
         for j in range(count):
             if not 0 <= slots[j] < n:
                 raise ValueError(f"{what}: row {j} belongs to network {slots[j]}, which does not exist (0..{n - 1})")
