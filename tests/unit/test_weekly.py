@@ -555,6 +555,13 @@ def test_the_slot_check_holds_at_the_edges_of_int64_and_of_the_table(offset):
         _weekly.launder(b.nets, b.shells, 0.5, 0.1, 0.003, 0.01, 100.0)
 
 
+def test_with_no_networks_every_company_is_refused():
+    _, b = _pair(0, 7)
+    no_networks = type(b.nets)(**b.nets._columns)  # the same columns, no rows
+    with pytest.raises(ValueError, match=r"row 0 belongs to network \d+, which does not exist \(0..-1\)"):
+        _weekly.launder(no_networks, b.shells, 0.5, 0.1, 0.003, 0.01, 100.0)
+
+
 def test_pick_weights_refuse_companies_of_unknown_networks():
     _, b = _pair(0, 7)
     with pytest.raises(ValueError, match="belongs to network .* which does not exist"):
