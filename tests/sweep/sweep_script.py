@@ -4,6 +4,7 @@ Usage: python sweep_script.py SPEC OUT WORKERS. The model is chosen here, in cod
 suite; spec files never name code. Exit status as for ``sim sweep`` (130 after Ctrl-C).
 """
 
+import signal
 import sys
 
 import sweep_fakes
@@ -13,6 +14,9 @@ from sim.sweep import run_sweep
 
 def main(spec: str, out: str, workers: str) -> int:
     """Run the sweep, writing a chunk every two runs so a kill lands between (and during) chunks."""
+    # Ctrl-C raises KeyboardInterrupt, as in an interactive shell, even when the test runner was
+    # started in the background or under nohup and this process inherited SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         result = run_sweep(
             spec,

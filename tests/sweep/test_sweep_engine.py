@@ -2,6 +2,7 @@
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -193,12 +194,23 @@ class CtrlCInFinaliserAfter(InterruptAfter):
         return sweep_fakes.fake_run(params, seed, weeks)
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """SIGINT raises ``KeyboardInterrupt``, as in an interactive session, whatever this test process
+    inherited: a test runner started in the background or under ``nohup`` ignores SIGINT."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the finaliser's Ctrl-C
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_swallowed_by_a_finaliser_still_stops_the_sweep(write_spec, tmp_path: Path) -> None:
     spec = write_spec(TINY.format(keep='"weekly"').replace("replications = 2", "replications = 10"))
     reference, out = tmp_path / "ref", tmp_path / "out"
     run_sweep(spec, reference, workers=1, **FAKE)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     with pytest.raises(KeyboardInterrupt):
         run_sweep(spec, out, workers=1, batch_size=2, **{**FAKE, "run_fn": CtrlCInFinaliserAfter(13)})
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the driver's handler is gone
