@@ -44,8 +44,21 @@ def _simulate(params: Params, seed: int, weeks: int) -> np.ndarray:
     for _ in range(weeks):
         model.step()
         rows.append([r(model) for r in reporters])
+    _free(model)
     values = itertools.chain.from_iterable(rows)  # one pass by numpy, quicker than np.array of the lists
     return np.fromiter(values, dtype=np.float64, count=weeks * len(reporters)).reshape(weeks, len(reporters))
+
+
+def _free(model: ScamEnforcementModel) -> None:
+    """Free a finished model now, by reference counting, instead of leaving it to the cyclic collector.
+
+    A Mesa model and its agents refer to each other (each agent keeps its model, the model its agents),
+    so a finished model is a cycle of a few thousand objects, found only by the collector's passes after
+    the run. Emptying the model's attributes breaks every cycle through it. Measured over 150 default
+    runs in one process (2026-11-30): without this, 150 collections (one of them full) took 179 ms, 1.2 ms
+    a run; with it, 4 collections took 0.2 ms. The model is not used again.
+    """
+    vars(model).clear()
 
 
 @contextmanager

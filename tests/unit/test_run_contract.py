@@ -1,5 +1,7 @@
 """The contract of DESIGN.md section 6: ``from sim import Params, run`` and the weekly frame it returns."""
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -71,3 +73,17 @@ def test_events_are_per_week_not_cumulative(small_params):
     """Event columns count each week afresh: a cumulative counter could never decrease."""
     frame = run(small_params(strategy="reactive", effort=600.0), 3)
     assert (frame["arrests_total"].diff().dropna() < 0).any()
+
+
+def test_a_finished_run_leaves_no_cycles_for_the_collector(small_params):
+    """``run`` frees its model at once (the model and its agents refer to each other; sim.run._free)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        run(small_params(strategy="reactive", weeks=30), 1)
+        unreachable = gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert unreachable < 50, f"{unreachable} objects were left in reference cycles"
