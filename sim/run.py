@@ -58,7 +58,7 @@ def _free(model: ScamEnforcementModel) -> None:
     runs in one process (2026-11-30): without this, 150 collections (one of them full) took 179 ms, 1.2 ms
     a run; with it, 4 collections took 0.2 ms. The model is not used again.
     """
-    vars(model).clear()
+    model.__dict__.clear()
 
 
 @contextmanager
