@@ -17,13 +17,18 @@ The tables are passed whole (``nets``, ``shells``, ``recruiters``, ``members``: 
 and updated in place, as the model's numpy code updates them. Since the loops index without bounds
 checks, each function first checks that the columns it reads are what it reads them as (1-D, contiguous
 numpy arrays of their dtype, writable where written, through ``sim/_numpy_like.pxd``'s ``column``), that
-they have their table's length, and that the networks named by companies and recruiters exist (``ValueError`` otherwise, where numpy raised
-``IndexError``). Rates and means on which numpy's samplers would never return (NaN) are refused with a
+they have their table's length, and that the networks named by companies and recruiters exist. Two kinds
+of bad row are told apart: a row the caller passes (a network ``i``, the ``owners`` of new companies, the
+slots of ``count_at``) outside its table raises ``IndexError``, as numpy's indexing does; a network named in
+a table (a company's or recruiter's ``net``) that does not exist raises ``ValueError``, since the table
+itself is then wrong (where numpy raised ``IndexError``). Rates and means on which numpy's samplers would never return (NaN) are refused with a
 ``ValueError`` before anything is drawn or written, where numpy's code sometimes drew part of a phase
 first.
 """
 
 import numpy as np
+
+from sim import rules as _rules
 
 cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
@@ -44,6 +49,9 @@ from sim._numpy_like cimport (
 cnp.import_array()
 
 include "_generator.pxi"
+
+#: :data:`sim.rules.EFFICIENCY_CAP`, the cap on the graph-efficiency ratio in :func:`operate`.
+cdef double EFFICIENCY_CAP = _rules.EFFICIENCY_CAP
 
 #: What :func:`sim.rules.affordable` allows when an item costs nothing.
 cdef int64_t UNLIMITED = np.iinfo(np.int64).max // 2
@@ -164,7 +172,7 @@ def operate(
     for i in range(n):
         loc = 1.0 if zone[i] < n_home_zones else abroad_efficiency
         loc = loc * (0.5 if disrupted[i] >= week else 1.0) * (1.0 if has_it[i] else no_it_revenue)
-        eff = _clip(ratio[i], 0.0, 1.25) * (1.0 - security_cost * security[i]) * loc
+        eff = _clip(ratio[i], 0.0, EFFICIENCY_CAP) * (1.0 - security_cost * security[i]) * loc
         busy = _min(<double> workers[i], <double> websites[i] * workers_per_website)
         losses[i] = revenue_per_worker * busy * eff * <double> alive[i]
         rev[i] = losses[i] * keep

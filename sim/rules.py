@@ -51,15 +51,21 @@ def victim_losses(
     return revenue_per_worker * busy * efficiency
 
 
+#: Most that structure lifts revenue: the ratio of a network's graph efficiency to its founding one counts
+#: up to this (ODD 7.1; a fixed constant, not a parameter: 25 % more than when the network was built).
+EFFICIENCY_CAP = 1.25
+
+
 def operating_efficiency(
     graph_ratio: FloatArray, security: FloatArray, security_cost: float, location: FloatArray
 ) -> FloatArray:
     """Revenue efficiency: structure x (1 - cost x security) x location/disruption factor.
 
-    The security term is the efficiency-security trade-off (Morselli & Petit 2007): a network
-    under pressure hides, and hiding costs output.
+    The structure term is the graph ratio clipped to [0, :data:`EFFICIENCY_CAP`]. The security term is
+    the efficiency-security trade-off (Morselli & Petit 2007): a network under pressure hides, and
+    hiding costs output.
     """
-    return _clip(graph_ratio, 0.0, 1.25) * (1.0 - security_cost * security) * location
+    return _clip(graph_ratio, 0.0, EFFICIENCY_CAP) * (1.0 - security_cost * security) * location
 
 
 # --- 2. laundering ---------------------------------------------------------------------------------
