@@ -638,16 +638,26 @@ def security_and_moves(
 
 def forget(object rng, members, double decay):
     """Each member the task force knows is forgotten at rate ``decay``: one uniform per member slot (known
-    or not), as the numpy form draws. Writes ``members.known``."""
-    cdef Py_ssize_t j, rows = rows_of(members.known, "forget")
+    or not), as the numpy form draws; the slots of unknown members, most of them, are skipped on a PCG64
+    generator (:func:`skip_draws`, the same stream). Writes ``members.known``."""
+    cdef Py_ssize_t j, drawn = 0, rows = rows_of(members.known, "forget")
     cdef cnp.npy_bool* known = write_bool(members.known, rows, "forget")
     cdef double u
     cdef bitgen_t* bitgen = generator_bits(rng)
+    cdef bint skips = generator_skips(rng)
     unlock = generator_lock(rng)
     try:
-        for j in range(rows):
-            u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not
-            known[j] = known[j] and u >= decay
+        if skips:
+            for j in range(rows):
+                if known[j]:
+                    skip_draws(bitgen, j - drawn)  # the unknown members' draws since the last known one
+                    known[j] = bitgen.next_double(bitgen.state) >= decay
+                    drawn = j + 1
+            skip_draws(bitgen, rows - drawn)
+        else:
+            for j in range(rows):
+                u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not
+                known[j] = known[j] and u >= decay
     finally:
         unlock()
 

@@ -326,6 +326,38 @@ def test_forget_and_intelligence(index, seed, decay):
     assert all(_same_values(x, y) for x, y in zip(got, intelligence_numpy(a), strict=True))
 
 
+def test_draws_are_skipped_on_this_platform():
+    """forget passes over the unknown members' draws on numpy's PCG64 (sim/_generator.pxi), which the
+    kernels checked when they were loaded; the tests above and below then check it against numpy."""
+    assert _weekly.PCG64_SKIPS
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937, np.random.Philox])
+@pytest.mark.parametrize(
+    "known_at",
+    [[], [0], [999], [0, 999], list(range(1000)), [3, 4, 5, 300, 301, 900], [256], [257], [513, 514]],
+    ids=["none", "first", "last", "ends", "all", "clusters", "gap 256", "gap 257", "gap 513"],
+)
+def test_forget_draws_the_same_stream_for_any_known_members(bit_generator, known_at):
+    """Long and short runs of unknown members between known ones (jumps of up to 256 draws and longer),
+    on PCG64 (skipped) and on other bit generators (drawn): the same flags and generator state as numpy."""
+    from sim.world import member_table
+
+    tables = []
+    for _ in range(2):
+        members = member_table()
+        members.add(1000, alive=True)
+        members.known[known_at] = True
+        tables.append(SimpleNamespace(members=members, rng=np.random.Generator(bit_generator(2026))))
+    a, b = tables
+    a.rng.integers(0, 10), b.rng.integers(0, 10)  # a buffered 32-bit half, which uniforms leave alone
+    forget_numpy(a, 0.3)
+    _weekly.forget(b.rng, b.members, 0.3)
+    assert a.members.known.tolist() == b.members.known.tolist()
+    assert a.rng.integers(0, 10, 3).tolist() == b.rng.integers(0, 10, 3).tolist()  # the buffered half first
+    assert a.rng.bit_generator.random_raw(4).tolist() == b.rng.bit_generator.random_raw(4).tolist()
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
