@@ -9,7 +9,8 @@ slice to expose each column, a slice assignment for each value. These functions 
 - a column is exposed as a new 1-D array on its buffer's data, of the buffer's type and with the buffer as
   its base (what ``buffer[:size]`` makes, without parsing an index);
 - a value that is a Python ``float`` for a float64 column, a Python ``int`` within int64's range for an
-  int64 column, a Python ``bool`` for a bool column, or an array of exactly the column's type with one
+  int64 column, a Python ``bool`` for a bool column, a list of one of these with one item per new row
+  (the roles of new members), or an array of exactly the column's type with one
   entry per new row (1-D, contiguous, aligned, native byte order), is copied as it is, which is what
   numpy's assignment stores for it;
 - any other value goes through numpy's own assignment (``buffer[start:end] = value``), with its casting,
@@ -35,24 +36,25 @@ def add(table, Py_ssize_t n, dict values):
     not given are zero), and return their slot numbers as an int64 array. ``KeyError`` for a name that is
     not a column and ``ValueError`` for a negative ``n``, before anything is written; if a value cannot be
     written (numpy's error), the rows are zeroed again and the table keeps its length."""
-    cdef frozenset names = table._names
-    cdef Py_ssize_t i, start = table._size, end
+    cdef dict attributes = table.__dict__  # the table's own state is read from it, not attribute by attribute
+    cdef frozenset names = attributes["_names"]
+    cdef Py_ssize_t i, start = attributes["_size"], end
     for name in values:
         if name not in names:
             raise KeyError(f"unknown columns: {sorted(set(values) - names)}")
     if n < 0:
         raise ValueError(f"add: the number of rows must be >= 0, got {n}")
     end = start + n
-    _reserve(table, end)
-    cdef dict buffers = table._buffers
+    _reserve(table, attributes, end)
+    cdef dict buffers = attributes["_buffers"]
     try:
         for name, value in values.items():
             _write(buffers[name], start, n, value)
     except BaseException:
         _clear(buffers, start, end)
         raise
-    table._size = end
-    expose(table)
+    attributes["_size"] = end
+    _expose(attributes, buffers, end)
     slots = new_array(n, cnp.NPY_INT64, False)
     cdef int64_t* out = <int64_t*> cnp.PyArray_DATA(slots)
     for i in range(n):
@@ -60,14 +62,14 @@ def add(table, Py_ssize_t n, dict values):
     return slots
 
 
-cdef int _reserve(object table, Py_ssize_t rows) except -1:
+cdef int _reserve(object table, dict attributes, Py_ssize_t rows) except -1:
     """Copy the columns of ``table`` that were replaced whole back into their buffers, then grow every
     buffer (doubling its capacity) to hold ``rows`` rows."""
-    cdef dict attributes = table.__dict__, views = table._views, buffers = table._buffers
-    cdef Py_ssize_t size = table._size, capacity = table._capacity
+    cdef dict buffers = attributes["_buffers"]
+    cdef Py_ssize_t size = attributes["_size"], capacity = attributes["_capacity"]
     for name, buffer in buffers.items():
         column = attributes[name]
-        if column is not views[name]:
+        if not _is_live_rows(column, <cnp.ndarray> buffer, size):
             buffer[:size] = column
     if rows <= capacity:
         return 0
@@ -77,23 +79,43 @@ cdef int _reserve(object table, Py_ssize_t rows) except -1:
         grown = np.zeros(capacity, dtype=buffer.dtype)
         grown[:size] = buffer[:size]
         buffers[name] = grown
-    table._capacity = capacity
-    expose(table)
+    attributes["_capacity"] = capacity
+    _expose(attributes, buffers, size)
     return 0
 
 
+cdef bint _is_live_rows(object column, cnp.ndarray buffer, Py_ssize_t size):
+    """``column`` is the first ``size`` rows of ``buffer`` in place (an array of the buffer's type on the
+    same memory, with the same length and step): what :func:`expose` made, or another view of exactly those
+    rows, whose values are then already in the buffer. A column replaced whole is anything else."""
+    if not cnp.PyArray_CheckExact(column):
+        return False
+    cdef cnp.ndarray array = <cnp.ndarray> column
+    return (
+        cnp.PyArray_DATA(array) == cnp.PyArray_DATA(buffer) and cnp.PyArray_NDIM(array) == 1
+        and cnp.PyArray_DIM(array, 0) == size and cnp.PyArray_STRIDE(array, 0) == cnp.PyArray_ITEMSIZE(buffer)
+        and cnp.PyArray_EquivTypenums(cnp.PyArray_TYPE(array), cnp.PyArray_TYPE(buffer))
+        and cnp.PyArray_ISNOTSWAPPED(array)
+    )
+
+
 def expose(table):
-    """:meth:`sim.state.Table._expose`: point every column attribute (and its entry in ``table._views``)
-    at the first ``len(table)`` rows of its buffer."""
-    cdef dict attributes = table.__dict__, views = table._views
-    cdef cnp.npy_intp dims = table._size
+    """:meth:`sim.state.Table._expose`: point every column attribute at the first ``len(table)`` rows of its
+    buffer."""
+    cdef dict attributes = table.__dict__
+    _expose(attributes, attributes["_buffers"], attributes["_size"])
+
+
+cdef int _expose(dict attributes, dict buffers, cnp.npy_intp size) except -1:
+    """Set each column's attribute (in the table's ``attributes``) to a new array on the first ``size`` rows
+    of its buffer (of the buffer's type, with the buffer as its base: what ``buffer[:size]`` makes)."""
     cdef cnp.ndarray array
-    for name, buffer in (<dict> table._buffers).items():
+    for name, buffer in buffers.items():
         array = <cnp.ndarray> buffer
-        view = cnp.PyArray_SimpleNewFromData(1, &dims, cnp.PyArray_TYPE(array), cnp.PyArray_DATA(array))
+        view = cnp.PyArray_SimpleNewFromData(1, &size, cnp.PyArray_TYPE(array), cnp.PyArray_DATA(array))
         cnp.set_array_base(<cnp.ndarray> view, array)
         attributes[name] = view
-        views[name] = view
+    return 0
 
 
 cdef int _write(object buffer, Py_ssize_t start, Py_ssize_t n, object value) except -1:
@@ -126,8 +148,35 @@ cdef int _write(object buffer, Py_ssize_t start, Py_ssize_t n, object value) exc
     elif _copyable(value, array, n):
         memmove(data + start * itemsize, cnp.PyArray_DATA(<cnp.ndarray> value), n * itemsize)
         return 0
+    elif kind is list and len(<list> value) == n and _write_list(data, typenum, start, <list> value):
+        return 0
     buffer[start:start + n] = value
     return 0
+
+
+cdef bint _write_list(char* data, int typenum, Py_ssize_t start, list items) except -1:
+    """Store a list of Python ``int`` (int64 column, within int64's range), ``float`` (float64 column) or
+    ``bool`` (bool column) at row ``start`` on, and return True; return False, having written part of it
+    perhaps, at the first item of another kind (the caller then writes all of them with numpy)."""
+    cdef Py_ssize_t i
+    cdef int overflow = 0
+    cdef long long whole
+    cdef bint int64 = cnp.PyArray_EquivTypenums(typenum, cnp.NPY_INT64)
+    for i in range(len(items)):
+        item = items[i]
+        kind = type(item)
+        if int64 and kind is int:
+            whole = PyLong_AsLongLongAndOverflow(item, &overflow)
+            if overflow:
+                return False
+            (<int64_t*> data)[start + i] = whole
+        elif typenum == cnp.NPY_DOUBLE and kind is float:
+            (<double*> data)[start + i] = <double> item
+        elif typenum == cnp.NPY_BOOL and kind is bool:
+            (<cnp.npy_bool*> data)[start + i] = item is True
+        else:
+            return False
+    return True
 
 
 cdef bint _copyable(object value, cnp.ndarray buffer, Py_ssize_t n):

@@ -31,7 +31,6 @@ class Table:
         self._size = 0
         self._capacity = MIN_CAPACITY
         self._buffers = {name: np.zeros(MIN_CAPACITY, dtype=dtype) for name, dtype in columns.items()}
-        self._views: dict[str, np.ndarray] = {}
         self._expose()
 
     def __len__(self) -> int:

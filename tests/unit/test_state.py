@@ -115,6 +115,25 @@ def test_a_replaced_column_is_kept():
     assert t.cash.dtype == np.float64
 
 
+def test_a_column_replaced_by_a_view_of_its_own_rows():
+    """A column replaced by another view of the same rows needs no copy; one in another order, of
+    another type or of other rows is a replacement like any other."""
+    t = table()
+    t.add(3, cash=[1.0, 2.0, 3.0], net=[1, 2, 3])
+    t.cash = t.cash[:]
+    t.net = t.net[::-1]
+    t.add(1)
+    np.testing.assert_array_equal(t.cash, [1.0, 2.0, 3.0, 0.0])
+    np.testing.assert_array_equal(t.net, [3, 2, 1, 0])
+    t.cash = t.cash.view(np.int64).astype(np.float64)  # the bits read as integers: other values
+    expected = t.cash.copy()
+    t.add(1)
+    np.testing.assert_array_equal(t.cash[:4], expected)
+    t.net = t._buffers["net"][1:6]  # the right length, but rows 1 to 5
+    t.add(1)
+    np.testing.assert_array_equal(t.net, [2, 1, 0, 0, 0, 0])
+
+
 def test_pickle_round_trip():
     t = table()
     t.add(70, net=np.arange(70), cash=1.5)
@@ -131,7 +150,9 @@ def test_pickle_round_trip():
 
 VALUES = [
     True, False, 0, 1, -7, 2**53 + 1, 2.5, -1.9, 0.0, -0.0, float("nan"), np.float64(3.5), np.int64(4),
-    np.bool_(True), [1, 0, 3], np.array([1, 2, 3]), np.array([1.5, -2.5, 3.0]), np.array([True, False, True]),
+    np.bool_(True), [1, 0, 3], [1.5, -2.5, 3.0], [True, False, True], [0.0, -0.0, float("nan")], [1, 2.5, 3],
+    [True, 2, 0], [2**63, 1, 2], [1, 2, -(2**63) - 1], [np.int64(1), 2, 3], [1, 2], [1, 2, 3, 4],
+    np.array([1, 2, 3]), np.array([1.5, -2.5, 3.0]), np.array([True, False, True]),
     np.array([1, 2, 3], dtype=np.int32), np.array([1.5, 2.5, 3.5], dtype=">f8"), np.arange(6)[::2],
     np.arange(6.0)[::2], np.array([[1, 2, 3]]),
 ]  # fmt: skip
