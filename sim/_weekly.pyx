@@ -14,14 +14,17 @@ them. ``tests/unit/test_weekly.py`` compares every function with its numpy form 
 sources) are documented, and unit-tested by hand, in :mod:`sim.rules`; what is here is their arithmetic.
 
 The tables are passed whole (``nets``, ``shells``, ``recruiters``, ``members``: :class:`sim.state.Table`)
-and updated in place, as the model's numpy code updates them. Since the loops index without bounds
-checks, each function first checks that the columns it reads are what it reads them as (1-D, contiguous
-numpy arrays of their dtype, writable where written, through ``sim/_numpy_like.pxd``'s ``column``), that
-they have their table's length, and that the networks named by companies and recruiters exist. Two kinds
-of bad row are told apart: a row the caller passes (a network ``i``, the ``owners`` of new companies, the
-slots of ``count_at``) outside its table raises ``IndexError``, as numpy's indexing does; a network named in
-a table (a company's or recruiter's ``net``) that does not exist raises ``ValueError``, since the table
-itself is then wrong (where numpy raised ``IndexError``). Rates and means on which numpy's samplers would never return (NaN) are refused with a
+and updated in place, as the model's numpy code updates them. Each function reads a table's columns from
+its instance dictionary (``N``, ``S``, ``R``, ``M`` for the four tables: ``N["alive"]`` is ``nets.alive``;
+``sim/_numpy_like.pxd``'s ``columns`` says why), so a missing column is a ``KeyError``. Since the loops
+index without bounds checks, each function first checks that the columns it reads are what it reads them
+as (1-D, contiguous numpy arrays of their dtype, writable where written, through
+``sim/_numpy_like.pxd``'s ``column``), that they have their table's length, and that the networks named
+by companies and recruiters exist. Two kinds of bad row are told apart: a row the caller passes (a
+network ``i``, the ``owners`` of new companies, the slots of ``count_at``) outside its table raises
+``IndexError``, as numpy's indexing does; a network named in a table (a company's or recruiter's ``net``)
+that does not exist raises ``ValueError``, since the table itself is then wrong (where numpy raised
+``IndexError``). Rates and means on which numpy's samplers would never return (NaN) are refused with a
 ``ValueError`` before anything is drawn or written, where numpy's code sometimes drew part of a phase
 first.
 """
@@ -42,8 +45,8 @@ from numpy.random.c_distributions cimport (
 )
 
 from sim._numpy_like cimport (
-    bitgen_of, check_mean, check_probability, cumulative_search, member_row, new_array, numpy_sum, read_bool, read_f64,
-    read_i64, rows_of, write_bool, write_f64, write_i64,
+    bitgen_of, check_mean, check_probability, columns, cumulative_search, member_row, new_array, numpy_sum,
+    read_bool, read_f64, read_i64, rows_of, write_bool, write_f64, write_i64,
 )
 
 cnp.import_array()
@@ -153,18 +156,19 @@ def operate(
     :func:`sim.rules.victim_losses` (zero for a dead network); revenue is the losses less the collection
     fee and is added to the dirty cash. Writes ``nets.revenue`` and ``nets.dirty``.
     """
+    cdef dict N = columns(nets)
     cdef str what = "operate"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const cnp.npy_bool* has_it = read_bool(nets.has_it, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef const int64_t* disrupted = read_i64(nets.disrupted_until, n, what)
-    cdef const int64_t* workers = read_i64(nets.workers, n, what)
-    cdef const int64_t* websites = read_i64(nets.websites, n, what)
-    cdef const double* ratio = read_f64(nets.graph_ratio, n, what)
-    cdef const double* security = read_f64(nets.security, n, what)
-    cdef double* revenue = write_f64(nets.revenue, n, what)
-    cdef double* dirty = write_f64(nets.dirty, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const cnp.npy_bool* has_it = read_bool(N["has_it"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef const int64_t* disrupted = read_i64(N["disrupted_until"], n, what)
+    cdef const int64_t* workers = read_i64(N["workers"], n, what)
+    cdef const int64_t* websites = read_i64(N["websites"], n, what)
+    cdef const double* ratio = read_f64(N["graph_ratio"], n, what)
+    cdef const double* security = read_f64(N["security"], n, what)
+    cdef double* revenue = write_f64(N["revenue"], n, what)
+    cdef double* dirty = write_f64(N["dirty"], n, what)
     cdef double loc, eff, busy, keep = 1.0 - collection_fee
     cdef _Buffers buf = _Buffers(2)
     cdef double* losses = buf.get(0, n)
@@ -198,20 +202,21 @@ def launder(
     margin of the live networks' income over all costs. Writes ``nets.dirty``, ``nets.clean``,
     ``nets.solvency``, ``nets.insolvent`` and ``shells.balance``.
     """
+    cdef dict N = columns(nets), S = columns(shells)
     cdef str what = "launder"
-    cdef Py_ssize_t i, s, k, n = rows_of(nets.alive, what), m = rows_of(shells.net, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* workers = read_i64(nets.workers, n, what)
-    cdef const double* mult = read_f64(nets.launder_mult, n, what)
-    cdef double* dirty = write_f64(nets.dirty, n, what)
-    cdef double* clean_funds = write_f64(nets.clean, n, what)
-    cdef double* solvency = write_f64(nets.solvency, n, what)
-    cdef int64_t* insolvent = write_i64(nets.insolvent, n, what)
-    cdef const cnp.npy_bool* sh_alive = read_bool(shells.alive, m, what)
-    cdef const int64_t* owner = read_i64(shells.net, m, what)
-    cdef const double* sh_capacity = read_f64(shells.capacity, m, what)
-    cdef const double* opacity = read_f64(shells.opacity, m, what)
-    cdef double* balance = write_f64(shells.balance, m, what)
+    cdef Py_ssize_t i, s, k, n = rows_of(N["alive"], what), m = rows_of(S["net"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* workers = read_i64(N["workers"], n, what)
+    cdef const double* mult = read_f64(N["launder_mult"], n, what)
+    cdef double* dirty = write_f64(N["dirty"], n, what)
+    cdef double* clean_funds = write_f64(N["clean"], n, what)
+    cdef double* solvency = write_f64(N["solvency"], n, what)
+    cdef int64_t* insolvent = write_i64(N["insolvent"], n, what)
+    cdef const cnp.npy_bool* sh_alive = read_bool(S["alive"], m, what)
+    cdef const int64_t* owner = read_i64(S["net"], m, what)
+    cdef const double* sh_capacity = read_f64(S["capacity"], m, what)
+    cdef const double* opacity = read_f64(S["opacity"], m, what)
+    cdef double* balance = write_f64(S["balance"], m, what)
     cdef double fee, released, paid, alive_income, cost_total
     _check_slots(what, owner, m, n)
     cdef _Buffers buf = _Buffers(8)
@@ -273,23 +278,24 @@ def recruit(
     per network, then one binomial per network for exits, then one for staff, as the numpy form draws.
     Writes ``nets.workers`` and ``nets.staff``.
     """
+    cdef dict N = columns(nets), S = columns(shells), R = columns(recruiters)
     cdef str what = "recruit"
-    cdef Py_ssize_t i, j, n = rows_of(nets.alive, what)
-    cdef Py_ssize_t r = rows_of(recruiters.alive, what), m = rows_of(shells.net, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* disrupted = read_i64(nets.disrupted_until, n, what)
-    cdef const double* mult = read_f64(nets.launder_mult, n, what)
-    cdef const double* capacity = read_f64(nets.capacity, n, what)
-    cdef const double* solvency = read_f64(nets.solvency, n, what)
-    cdef int64_t* workers = write_i64(nets.workers, n, what)
-    cdef int64_t* staff = write_i64(nets.staff, n, what)
-    cdef const cnp.npy_bool* rec_alive = read_bool(recruiters.alive, r, what)
-    cdef const int64_t* rec_net = read_i64(recruiters.net, r, what)
-    cdef const int64_t* blocked = read_i64(recruiters.blocked_until, r, what)
-    cdef const double* reach = read_f64(recruiters.reach, r, what)
-    cdef const cnp.npy_bool* sh_alive = read_bool(shells.alive, m, what)
-    cdef const int64_t* owner = read_i64(shells.net, m, what)
-    cdef const double* sh_capacity = read_f64(shells.capacity, m, what)
+    cdef Py_ssize_t i, j, n = rows_of(N["alive"], what)
+    cdef Py_ssize_t r = rows_of(R["alive"], what), m = rows_of(S["net"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* disrupted = read_i64(N["disrupted_until"], n, what)
+    cdef const double* mult = read_f64(N["launder_mult"], n, what)
+    cdef const double* capacity = read_f64(N["capacity"], n, what)
+    cdef const double* solvency = read_f64(N["solvency"], n, what)
+    cdef int64_t* workers = write_i64(N["workers"], n, what)
+    cdef int64_t* staff = write_i64(N["staff"], n, what)
+    cdef const cnp.npy_bool* rec_alive = read_bool(R["alive"], r, what)
+    cdef const int64_t* rec_net = read_i64(R["net"], r, what)
+    cdef const int64_t* blocked = read_i64(R["blocked_until"], r, what)
+    cdef const double* reach = read_f64(R["reach"], r, what)
+    cdef const cnp.npy_bool* sh_alive = read_bool(S["alive"], m, what)
+    cdef const int64_t* owner = read_i64(S["net"], m, what)
+    cdef const double* sh_capacity = read_f64(S["capacity"], m, what)
     cdef double s, d, launderable, staff_p = _min(_max(staff_rate, 0.0), 1.0)
     cdef int64_t recruited = 0, target, missing
     _check_slots(what, rec_net, r, n)
@@ -347,12 +353,13 @@ def recruiter_turnover(
     capacity, less those staying) draws new ones as a Poisson count with mean ``entry_rate`` times the shortfall. Draws: one
     uniform per recruiter slot, then one Poisson per network, as the numpy form draws. Writes nothing.
     """
+    cdef dict N = columns(nets), R = columns(recruiters)
     cdef str what = "recruiter_turnover"
-    cdef Py_ssize_t i, j, n = rows_of(nets.alive, what), r = rows_of(recruiters.alive, what), k = 0
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const double* capacity = read_f64(nets.capacity, n, what)
-    cdef const cnp.npy_bool* rec_alive = read_bool(recruiters.alive, r, what)
-    cdef const int64_t* rec_net = read_i64(recruiters.net, r, what)
+    cdef Py_ssize_t i, j, n = rows_of(N["alive"], what), r = rows_of(R["alive"], what), k = 0
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const double* capacity = read_f64(N["capacity"], n, what)
+    cdef const cnp.npy_bool* rec_alive = read_bool(R["alive"], r, what)
+    cdef const int64_t* rec_net = read_i64(R["net"], r, what)
     cdef _Buffers buf = _Buffers(2)
     cdef double* have = buf.get(0, n)
     cdef double* means = buf.get(1, n)
@@ -403,17 +410,18 @@ def rebuild(
     ``shell_rate`` each (:func:`sim.rules.replacement_draws`), never more than its clean funds buy
     (:func:`sim.rules.affordable`). Writes ``nets.websites`` and ``nets.clean``.
     """
+    cdef dict N = columns(nets), S = columns(shells)
     cdef str what = "rebuild"
-    cdef Py_ssize_t i, s, n = rows_of(nets.alive, what), m = rows_of(shells.net, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const cnp.npy_bool* has_it = read_bool(nets.has_it, n, what)
-    cdef const cnp.npy_bool* has_fixer = read_bool(nets.has_fixer, n, what)
-    cdef const int64_t* workers = read_i64(nets.workers, n, what)
-    cdef const int64_t* target = read_i64(nets.shells_target, n, what)
-    cdef int64_t* websites = write_i64(nets.websites, n, what)
-    cdef double* clean = write_f64(nets.clean, n, what)
-    cdef const cnp.npy_bool* sh_alive = read_bool(shells.alive, m, what)
-    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef Py_ssize_t i, s, n = rows_of(N["alive"], what), m = rows_of(S["net"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const cnp.npy_bool* has_it = read_bool(N["has_it"], n, what)
+    cdef const cnp.npy_bool* has_fixer = read_bool(N["has_fixer"], n, what)
+    cdef const int64_t* workers = read_i64(N["workers"], n, what)
+    cdef const int64_t* target = read_i64(N["shells_target"], n, what)
+    cdef int64_t* websites = write_i64(N["websites"], n, what)
+    cdef double* clean = write_f64(N["clean"], n, what)
+    cdef const cnp.npy_bool* sh_alive = read_bool(S["alive"], m, what)
+    cdef const int64_t* owner = read_i64(S["net"], m, what)
     cdef int64_t needed, missing, drawn, affordable
     _check_slots(what, owner, m, n)
     cdef double rate, p_shell = _min(_max(shell_rate, 0.0), 1.0)
@@ -485,10 +493,11 @@ def shell_draws(object rng, nets, owners, double base, double oc_extra, double o
     slots): ``1.0 + rng.poisson(base, n) + (oc_extra * nets.oc[owners] + np.round(2.0 *
     nets.security[owners]))``, then ``rng.random(n) < offshore_share``, as numpy computes and draws them
     (``np.round`` rounds halves to even, as ``rint`` does)."""
+    cdef dict N = columns(nets)
     cdef str what = "shell_draws"
-    cdef Py_ssize_t j, n = rows_of(nets.oc, what), k = rows_of(owners, what)
-    cdef const cnp.npy_bool* oc = read_bool(nets.oc, n, what)
-    cdef const double* security = read_f64(nets.security, n, what)
+    cdef Py_ssize_t j, n = rows_of(N["oc"], what), k = rows_of(owners, what)
+    cdef const cnp.npy_bool* oc = read_bool(N["oc"], n, what)
+    cdef const double* security = read_f64(N["security"], n, what)
     cdef const int64_t* owner = read_i64(owners, k, what) if k else NULL
     check_mean(base, what)
     for j in range(k):
@@ -521,15 +530,16 @@ def vacancy_draws(
     roles) at the given rates, associates at ``manager_rate`` (:func:`sim.rules.replacement_draws`).
     Draws: managers of every network, then facilitators, then associates. Writes nothing.
     """
+    cdef dict N = columns(nets), M = columns(members)
     cdef str what = "vacancy_draws"
-    cdef Py_ssize_t i, j, r, n = rows_of(nets.alive, what), rows = rows_of(members.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* t_m = read_i64(nets.managers_target, n, what)
-    cdef const int64_t* t_f = read_i64(nets.facilitators_target, n, what)
-    cdef const int64_t* t_a = read_i64(nets.associates_target, n, what)
-    cdef const cnp.npy_bool* m_alive = read_bool(members.alive, rows, what)
-    cdef const int64_t* m_net = read_i64(members.net, rows, what)
-    cdef const int64_t* m_role = read_i64(members.role, rows, what)
+    cdef Py_ssize_t i, j, r, n = rows_of(N["alive"], what), rows = rows_of(M["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* t_m = read_i64(N["managers_target"], n, what)
+    cdef const int64_t* t_f = read_i64(N["facilitators_target"], n, what)
+    cdef const int64_t* t_a = read_i64(N["associates_target"], n, what)
+    cdef const cnp.npy_bool* m_alive = read_bool(M["alive"], rows, what)
+    cdef const int64_t* m_net = read_i64(M["net"], rows, what)
+    cdef const int64_t* m_role = read_i64(M["role"], rows, what)
     cdef int64_t have, missing
     cdef double p_m = _min(_max(manager_rate, 0.0), 1.0), p_f = _min(_max(facilitator_rate, 0.0), 1.0)
     for r in (manager, first_facilitator, last_facilitator, associate):
@@ -589,12 +599,13 @@ def security_and_moves(
     ``memory``, :func:`sim.rules.relocation_choice` (one uniform per network for moving, then one per
     network for going abroad, as the numpy form draws). Writes ``nets.security`` and ``nets.pressure``.
     """
+    cdef dict N = columns(nets)
     cdef str what = "security_and_moves"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what), k = 0
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef double* security = write_f64(nets.security, n, what)
-    cdef double* pressure = write_f64(nets.pressure, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what), k = 0
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef double* security = write_f64(N["security"], n, what)
+    cdef double* pressure = write_f64(N["pressure"], n, what)
     cdef double sec, u
     risks = new_array(n, cnp.NPY_DOUBLE, False)
     cdef double* risk = write_f64(risks, n, what)
@@ -640,8 +651,9 @@ def forget(object rng, members, double decay):
     """Each member the task force knows is forgotten at rate ``decay``: one uniform per member slot (known
     or not), as the numpy form draws; the slots of unknown members, most of them, are skipped on a PCG64
     generator (:func:`skip_draws`, the same stream). Writes ``members.known``."""
-    cdef Py_ssize_t j, drawn = 0, rows = rows_of(members.known, "forget")
-    cdef cnp.npy_bool* known = write_bool(members.known, rows, "forget")
+    cdef dict M = columns(members)
+    cdef Py_ssize_t j, drawn = 0, rows = rows_of(M["known"], "forget")
+    cdef cnp.npy_bool* known = write_bool(M["known"], rows, "forget")
     cdef double u
     cdef bitgen_t* bitgen = generator_bits(rng)
     cdef bint skips = generator_skips(rng)
@@ -665,11 +677,12 @@ def forget(object rng, members, double decay):
 def intelligence(nets, members):
     """Per network: how many of its live members the task force knows, and their share of its live
     members (0 for a network with none); returns ``(known_count, intel)``."""
+    cdef dict N = columns(nets), M = columns(members)
     cdef str what = "intelligence"
-    cdef Py_ssize_t i, j, n = rows_of(nets.alive, what), rows = rows_of(members.alive, what)
-    cdef const cnp.npy_bool* m_alive = read_bool(members.alive, rows, what)
-    cdef const cnp.npy_bool* known = read_bool(members.known, rows, what)
-    cdef const int64_t* m_net = read_i64(members.net, rows, what)
+    cdef Py_ssize_t i, j, n = rows_of(N["alive"], what), rows = rows_of(M["alive"], what)
+    cdef const cnp.npy_bool* m_alive = read_bool(M["alive"], rows, what)
+    cdef const cnp.npy_bool* known = read_bool(M["known"], rows, what)
+    cdef const int64_t* m_net = read_i64(M["net"], rows, what)
     counts, shares = new_array(n, cnp.NPY_INT64, True), new_array(n, cnp.NPY_DOUBLE, True)
     cdef int64_t* known_count = write_i64(counts, n, what)
     cdef double* intel = write_f64(shares, n, what)
@@ -699,11 +712,12 @@ def revenue_weights(nets, int64_t n_home_zones, bint home, object known_counts=N
     networks at home (``home``) or abroad (not ``home``), and, with ``known_count``, only those with a
     known member; zero for the others. ``np.where(alive & zone_ok [& (known_count > 0)], revenue + 1.0,
     0.0)``, in one call."""
+    cdef dict N = columns(nets)
     cdef str what = "revenue_weights"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef const double* revenue = read_f64(nets.revenue, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef const double* revenue = read_f64(N["revenue"], n, what)
     cdef const int64_t* known_count = NULL if known_counts is None else read_i64(known_counts, n, what)
     out = new_array(n, cnp.NPY_DOUBLE, False)
     cdef double* weights = write_f64(out, n, what)
@@ -751,8 +765,9 @@ def record_structure(
     not a row of ``roles`` or a network ``i`` that is not a row, before anything is written. Writes
     ``nets.efficiency``, ``graph_ratio``, ``has_launderer``, ``has_fixer``, ``has_it`` and
     ``launder_mult``."""
+    cdef dict N = columns(nets)
     cdef str what = "record_structure"
-    cdef Py_ssize_t n = rows_of(nets.alive, what), rows = rows_of(roles, what)
+    cdef Py_ssize_t n = rows_of(N["alive"], what), rows = rows_of(roles, what)
     cdef const int64_t* role = read_i64(roles, rows, what)
     cdef bint has_launderer = False, has_fixer = False, has_it = False
     cdef int64_t r
@@ -763,23 +778,24 @@ def record_structure(
         has_launderer |= r == launderer
         has_fixer |= r == fixer
         has_it |= r == it
-    write_f64(nets.efficiency, n, what)[i] = efficiency
-    write_f64(nets.graph_ratio, n, what)[i] = efficiency / efficiency0 if efficiency0 > 0 else 0.0
-    write_bool(nets.has_launderer, n, what)[i] = has_launderer
-    write_bool(nets.has_fixer, n, what)[i] = has_fixer
-    write_bool(nets.has_it, n, what)[i] = has_it
-    write_f64(nets.launder_mult, n, what)[i] = 1.0 if has_launderer else no_launderer_capacity
+    write_f64(N["efficiency"], n, what)[i] = efficiency
+    write_f64(N["graph_ratio"], n, what)[i] = efficiency / efficiency0 if efficiency0 > 0 else 0.0
+    write_bool(N["has_launderer"], n, what)[i] = has_launderer
+    write_bool(N["has_fixer"], n, what)[i] = has_fixer
+    write_bool(N["has_it"], n, what)[i] = has_it
+    write_f64(N["launder_mult"], n, what)[i] = 1.0 if has_launderer else no_launderer_capacity
 
 
 def add_pressure(nets, Py_ssize_t i, double amount, double spill):
     """Network ``i`` feels ``amount`` of enforcement and every live network in its zone (``i`` too, if live)
     ``spill`` more: ``pressure[(zone == zone[i]) & alive] += spill``, then ``pressure[i] += amount``.
     Writes ``nets.pressure``."""
+    cdef dict N = columns(nets)
     cdef str what = "add_pressure"
-    cdef Py_ssize_t j, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef double* pressure = write_f64(nets.pressure, n, what)
+    cdef Py_ssize_t j, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef double* pressure = write_f64(N["pressure"], n, what)
     if not 0 <= i < n:
         raise IndexError(f"add_pressure: network {i} is not one of the {n} rows")
     cdef int64_t z = zone[i]
@@ -801,12 +817,13 @@ def raid_losses(object rng, nets, Py_ssize_t i, double leak_prob, double find_sh
     column (``nets.workers``, ``nets.staff``, ``nets.dirty``, ``nets.websites``). ``IndexError`` for an
     ``i`` that is not a row; ``ValueError`` for a negative count, a probability outside [0, 1] or a
     negative or NaN number of websites, before anything is drawn or written."""
+    cdef dict N = columns(nets)
     cdef str what = "raid_losses"
-    cdef Py_ssize_t n = rows_of(nets.alive, what)
-    cdef int64_t* workers = write_i64(nets.workers, n, what)
-    cdef int64_t* staff = write_i64(nets.staff, n, what)
-    cdef double* dirty = write_f64(nets.dirty, n, what)
-    cdef int64_t* websites = write_i64(nets.websites, n, what)
+    cdef Py_ssize_t n = rows_of(N["alive"], what)
+    cdef int64_t* workers = write_i64(N["workers"], n, what)
+    cdef int64_t* staff = write_i64(N["staff"], n, what)
+    cdef double* dirty = write_f64(N["dirty"], n, what)
+    cdef int64_t* websites = write_i64(N["websites"], n, what)
     if not 0 <= i < n:
         raise IndexError(f"raid_losses: network {i} is not one of the {n} rows")
     if workers[i] < 0 or staff[i] < 0:
@@ -847,12 +864,13 @@ def raid_losses(object rng, nets, Py_ssize_t i, double leak_prob, double find_sh
 
 def raid_weights(nets, int64_t n_home_zones):
     """``workers * (1.0 - security) * (alive & (zone < n_home_zones))``: the compounds a raid can find."""
+    cdef dict N = columns(nets)
     cdef str what = "raid_weights"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef const int64_t* workers = read_i64(nets.workers, n, what)
-    cdef const double* security = read_f64(nets.security, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef const int64_t* workers = read_i64(N["workers"], n, what)
+    cdef const double* security = read_f64(N["security"], n, what)
     out = new_array(n, cnp.NPY_DOUBLE, False)
     cdef double* weights = write_f64(out, n, what)
     for i in range(n):
@@ -863,11 +881,12 @@ def raid_weights(nets, int64_t n_home_zones):
 def sharing_weights(nets, int64_t n_home_zones):
     """``alive * (revenue + 1.0) * np.where(zone < n_home_zones, 1.0, 3.0)``: where the partner's
     intelligence points (networks abroad harm its nationals more)."""
+    cdef dict N = columns(nets)
     cdef str what = "sharing_weights"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef const double* revenue = read_f64(nets.revenue, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef const double* revenue = read_f64(N["revenue"], n, what)
     out = new_array(n, cnp.NPY_DOUBLE, False)
     cdef double* weights = write_f64(out, n, what)
     for i in range(n):
@@ -878,11 +897,12 @@ def sharing_weights(nets, int64_t n_home_zones):
 def recruiter_weights(recruiters, object week=None):
     """``visibility * alive``, or with ``week``, ``visibility * (alive & (blocked_until < week))``: the
     recruiters an operation can find (with ``week``, those whose ads are not already down)."""
+    cdef dict R = columns(recruiters)
     cdef str what = "recruiter_weights"
-    cdef Py_ssize_t j, n = rows_of(recruiters.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(recruiters.alive, n, what)
-    cdef const double* visibility = read_f64(recruiters.visibility, n, what)
-    cdef const int64_t* blocked_until = read_i64(recruiters.blocked_until, n, what)
+    cdef Py_ssize_t j, n = rows_of(R["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(R["alive"], n, what)
+    cdef const double* visibility = read_f64(R["visibility"], n, what)
+    cdef const int64_t* blocked_until = read_i64(R["blocked_until"], n, what)
     cdef bint blocking = week is not None
     cdef int64_t now = week if blocking else 0
     out = new_array(n, cnp.NPY_DOUBLE, False)
@@ -895,12 +915,13 @@ def recruiter_weights(recruiters, object week=None):
 def tracing_weights(shells, object intels, double cold_factor):
     """``alive * (cold_factor + known) * (0.2 + intel[net]) / opacity``: the companies a money trace
     can follow (known ones and those of well-known networks first, deep layering last)."""
+    cdef dict S = columns(shells)
     cdef str what = "tracing_weights"
-    cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(intels, what)
-    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
-    cdef const cnp.npy_bool* known = read_bool(shells.known, m, what)
-    cdef const int64_t* owner = read_i64(shells.net, m, what)
-    cdef const double* opacity = read_f64(shells.opacity, m, what)
+    cdef Py_ssize_t s, m = rows_of(S["alive"], what), n = rows_of(intels, what)
+    cdef const cnp.npy_bool* alive = read_bool(S["alive"], m, what)
+    cdef const cnp.npy_bool* known = read_bool(S["known"], m, what)
+    cdef const int64_t* owner = read_i64(S["net"], m, what)
+    cdef const double* opacity = read_f64(S["opacity"], m, what)
     cdef const double* intel = read_f64(intels, n, what)
     _check_slots(what, owner, m, n)
     out = new_array(m, cnp.NPY_DOUBLE, False)
@@ -912,11 +933,12 @@ def tracing_weights(shells, object intels, double cold_factor):
 
 def offshore_weights(shells, object intels):
     """``alive * offshore * intel[net]``: the offshore companies legal assistance can freeze."""
+    cdef dict S = columns(shells)
     cdef str what = "offshore_weights"
-    cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(intels, what)
-    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
-    cdef const cnp.npy_bool* offshore = read_bool(shells.offshore, m, what)
-    cdef const int64_t* owner = read_i64(shells.net, m, what)
+    cdef Py_ssize_t s, m = rows_of(S["alive"], what), n = rows_of(intels, what)
+    cdef const cnp.npy_bool* alive = read_bool(S["alive"], m, what)
+    cdef const cnp.npy_bool* offshore = read_bool(S["offshore"], m, what)
+    cdef const int64_t* owner = read_i64(S["net"], m, what)
     cdef const double* intel = read_f64(intels, n, what)
     _check_slots(what, owner, m, n)
     out = new_array(m, cnp.NPY_DOUBLE, False)
@@ -953,13 +975,14 @@ def website_takedowns(object rng, nets, int64_t ops, double protection, int64_t 
 
     with numpy's checks of the probabilities (``ValueError`` before any draw) and its multinomial sampler
     (``random_multinomial``) on the generator's bit generator."""
+    cdef dict N = columns(nets)
     cdef str what = "website_takedowns"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const int64_t* zone = read_i64(nets.zone, n, what)
-    cdef int64_t* websites = write_i64(nets.websites, n, what)
-    cdef const double* security = read_f64(nets.security, n, what)
-    cdef double* pressure = write_f64(nets.pressure, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const int64_t* zone = read_i64(N["zone"], n, what)
+    cdef int64_t* websites = write_i64(N["websites"], n, what)
+    cdef const double* security = read_f64(N["security"], n, what)
+    cdef double* pressure = write_f64(N["pressure"], n, what)
     cdef double total
     cdef int64_t hit, down = 0
     if ops < 0:
@@ -1011,13 +1034,14 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
     0 or 1, so their cumulative sums are whole numbers, exact in a double: they are summed once, and a
     revocation takes one off the sums from the revoked company on, which gives the same sums as summing
     again."""
+    cdef dict N = columns(nets), S = columns(shells)
     cdef str what = "licence_inspections"
-    cdef Py_ssize_t s, m = rows_of(shells.alive, what), n = rows_of(nets.security, what), done, picked
-    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
-    cdef const cnp.npy_bool* offshore = read_bool(shells.offshore, m, what)
-    cdef const int64_t* owner = read_i64(shells.net, m, what)
-    cdef const double* opacity = read_f64(shells.opacity, m, what)
-    cdef const double* security = read_f64(nets.security, n, what)
+    cdef Py_ssize_t s, m = rows_of(S["alive"], what), n = rows_of(N["security"], what), done, picked
+    cdef const cnp.npy_bool* alive = read_bool(S["alive"], m, what)
+    cdef const cnp.npy_bool* offshore = read_bool(S["offshore"], m, what)
+    cdef const int64_t* owner = read_i64(S["net"], m, what)
+    cdef const double* opacity = read_f64(S["opacity"], m, what)
+    cdef const double* security = read_f64(N["security"], n, what)
     cdef double prob, share, u
     _check_slots(what, owner, m, n)
     revoked = []
@@ -1216,11 +1240,12 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
     hash set of ``1 + _gen_mask(int(1.2 k))`` slots, one ``random_bounded_uint64`` per item, then a
     shuffle of the ``k`` picks (numpy's ``_shuffle_int``); both are made here as numpy makes them. More
     than 10,000 hidden companies of one network are refused (numpy shuffles a tail instead)."""
+    cdef dict S = columns(shells)
     cdef str what = "reveal_companies"
-    cdef Py_ssize_t s, m = rows_of(shells.alive, what), pop = 0, k, j, i
-    cdef const cnp.npy_bool* alive = read_bool(shells.alive, m, what)
-    cdef cnp.npy_bool* known = write_bool(shells.known, m, what)
-    cdef const int64_t* net = read_i64(shells.net, m, what)
+    cdef Py_ssize_t s, m = rows_of(S["alive"], what), pop = 0, k, j, i
+    cdef const cnp.npy_bool* alive = read_bool(S["alive"], m, what)
+    cdef cnp.npy_bool* known = write_bool(S["known"], m, what)
+    cdef const int64_t* net = read_i64(S["net"], m, what)
     cdef uint64_t mask, val, loc, set_size, EMPTY = <uint64_t> -1
     cdef int64_t temp
     if leads < 0:
@@ -1282,10 +1307,11 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
 def reorganising(object rng, nets, double rate):
     """The live, fragmented networks that reorganise this week, each at ``rate``: the slots where
     ``alive & fragmented & (rng.random(len(nets)) < rate)`` (one uniform per network slot)."""
+    cdef dict N = columns(nets)
     cdef str what = "reorganising"
-    cdef Py_ssize_t i, n = rows_of(nets.alive, what)
-    cdef const cnp.npy_bool* alive = read_bool(nets.alive, n, what)
-    cdef const cnp.npy_bool* fragmented = read_bool(nets.fragmented, n, what)
+    cdef Py_ssize_t i, n = rows_of(N["alive"], what)
+    cdef const cnp.npy_bool* alive = read_bool(N["alive"], n, what)
+    cdef const cnp.npy_bool* fragmented = read_bool(N["fragmented"], n, what)
     cdef bitgen_t* bitgen = generator_bits(rng)
     cdef double u
     due = []

@@ -38,8 +38,9 @@ class Table:
 
     if TYPE_CHECKING:
         # Columns are plain attributes, made at run time, which type checkers cannot see. Declared for
-        # them only: a class with ``__getattr__`` makes every attribute read from compiled code (the
-        # kernels read columns about 80,000 times a run) take a slower path.
+        # them only: a class with ``__getattr__`` makes every attribute read take a slower path. The
+        # compiled kernels read the columns from the instance dictionary (``sim/_numpy_like.pxd``'s
+        # ``columns``), so they must stay plain instance attributes (no properties, no slots).
 
         def __getattr__(self, name: str) -> NDArray[Any]: ...
 
