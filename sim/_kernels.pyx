@@ -55,7 +55,7 @@ def binomial(object rng, const int64_t[::1] counts, const double[::1] p):
         for i in range(n):
             o[i] = random_binomial(bitgen, p[i * step], counts[i], &cache)
     finally:
-        unlock()
+        release_lock(unlock)
     return out
 
 
@@ -76,7 +76,7 @@ def poisson(object rng, const double[::1] means):
         for i in range(n):
             o[i] = random_poisson(bitgen, means[i])
     finally:
-        unlock()
+        release_lock(unlock)
     return out
 
 
@@ -93,7 +93,7 @@ cdef double _next_double(object rng) except? -1.0:
     try:
         u = bitgen.next_double(bitgen.state)
     finally:
-        unlock()
+        release_lock(unlock)
     return u
 
 
@@ -128,7 +128,7 @@ def binomial_one(object rng, int64_t n, double p):
     try:
         k = random_binomial(bitgen, p, n, &cache)
     finally:
-        unlock()
+        release_lock(unlock)
     return k
 
 
@@ -142,7 +142,7 @@ def poisson_one(object rng, double lam):
     try:
         k = random_poisson(bitgen, lam)
     finally:
-        unlock()
+        release_lock(unlock)
     return k
 
 
@@ -166,7 +166,7 @@ def choices(object rng, tuple items, Py_ssize_t k):
         for j in range(k):
             out.append(items[_integer(bitgen, n)])
     finally:
-        unlock()
+        release_lock(unlock)
     return out
 
 
@@ -193,7 +193,7 @@ def pick(object rng, object weights):
         try:
             i = cumulative_pick(generator_bits(rng), w, n, sums)
         finally:
-            unlock()
+            release_lock(unlock)
         return None if i < 0 else i
     finally:
         PyMem_Free(sums)
@@ -234,7 +234,7 @@ cdef Py_ssize_t _choice_in(object rng, const double* weights, Py_ssize_t n) exce
         try:
             key = bitgen.next_double(bitgen.state)
         finally:
-            unlock()
+            release_lock(unlock)
         high = n
         while low < high:  # the sums are sorted: the first one above the draw
             mid = low + ((high - low) >> 1)
@@ -861,7 +861,7 @@ def found_on_site(object rng, object adj, object roles, int64_t boss, double sha
             if u < share:
                 found.append(member)
     finally:
-        unlock()
+        release_lock(unlock)
     return found
 
 
@@ -908,7 +908,7 @@ def tie_in(object rng, dict adj, object roles, list members, list member_roles, 
                      associate, manager_tie, boss_tie, facilitator_boss)
             others.append(members[k])
     finally:
-        unlock()
+        release_lock(unlock)
 
 
 cdef object _file_member(object member, int64_t role, int64_t boss, int64_t manager, list managers,

@@ -338,7 +338,7 @@ def recruit(
             missing = _gap(target, staff[i]) * alive[i]
             staff[i] = staff[i] + random_binomial(bitgen, staff_p, missing, &cache)
     finally:
-        unlock()
+        release_lock(unlock)
     return float(recruited)
 
 
@@ -382,7 +382,7 @@ def recruiter_turnover(
             elif stays:
                 have[rec_net[j]] += 1.0  # a count: exact in a double
     finally:
-        unlock()
+        release_lock(unlock)
     for i in range(n):
         means[i] = entry_rate * (_max(per_network * capacity[i] / workers_mean - have[i], 0.0) * <double> alive[i])
         check_mean(means[i], "recruiter_turnover")
@@ -391,7 +391,7 @@ def recruiter_turnover(
         for i in range(n):
             new[i] = random_poisson(bitgen, means[i])
     finally:
-        unlock()
+        release_lock(unlock)
     return leaving[:k], entering
 
 
@@ -459,7 +459,7 @@ def rebuild(
             new[i] = new[i] if new[i] < affordable else affordable
             clean[i] = clean[i] - <double> new[i] * shell_cost
     finally:
-        unlock()
+        release_lock(unlock)
     return entering
 
 
@@ -484,7 +484,7 @@ def recruiter_draws(object rng, Py_ssize_t n, double reach_mean):
         for j in range(n):
             v[j] = random_beta(bitgen, 2.0, 3.0)
     finally:
-        unlock()
+        release_lock(unlock)
     return reach, visibility
 
 
@@ -514,7 +514,7 @@ def shell_draws(object rng, nets, owners, double base, double oc_extra, double o
         for j in range(k):
             abroad[j] = bitgen.next_double(bitgen.state) < offshore_share
     finally:
-        unlock()
+        release_lock(unlock)
     for j in range(k):
         depth[j] = depth[j] + (oc_extra * <double> oc[owner[j]] + rint(2.0 * security[owner[j]]))
     return opacity, offshore
@@ -581,7 +581,7 @@ def vacancy_draws(
                 missing = _gap(t_a[i], have) * alive[i]
                 new_a[i] = random_binomial(bitgen, p_m, missing, &cache)
         finally:
-            unlock()
+            release_lock(unlock)
     finally:
         PyMem_Free(counts)
     return managers, facilitators, associates
@@ -641,7 +641,7 @@ def security_and_moves(
                     out[k], out_abroad[k] = i, False
                     k += 1
         finally:
-            unlock()
+            release_lock(unlock)
     finally:
         PyMem_Free(moving)
     return movers[:k], abroad[:k]
@@ -671,7 +671,7 @@ def forget(object rng, members, double decay):
                 u = bitgen.next_double(bitgen.state)  # drawn for every slot, known or not
                 known[j] = known[j] and u >= decay
     finally:
-        unlock()
+        release_lock(unlock)
 
 
 def intelligence(nets, members):
@@ -846,7 +846,7 @@ def raid_losses(object rng, nets, Py_ssize_t i, double leak_prob, double find_sh
         memset(&cache, 0, sizeof(binomial_t))
         taken = random_binomial(bitgen, staff_share * scale, staff[i], &cache)
     finally:
-        unlock()
+        release_lock(unlock)
     workers[i] = workers[i] - detained
     staff[i] = staff[i] - taken
     seized = cash_share * scale * dirty[i]
@@ -1009,7 +1009,7 @@ def website_takedowns(object rng, nets, int64_t ops, double protection, int64_t 
         try:
             random_multinomial(bitgen, ops, hits, p, n, &cache)
         finally:
-            unlock()
+            release_lock(unlock)
     for i in range(n):
         hit = hits[i] if hits[i] < websites[i] else websites[i]
         websites[i] -= hit
@@ -1066,7 +1066,7 @@ def licence_inspections(object rng, shells, nets, int64_t ops, double success_ma
                 for s in range(picked, m):  # its weight is now 0
                     sums[s] -= 1.0
     finally:
-        unlock()
+        release_lock(unlock)
     return ops, revoked
 
 
@@ -1268,7 +1268,7 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
     try:
         k = random_binomial(bitgen, share, leads, &cache)
     finally:
-        unlock()
+        release_lock(unlock)
     k = k if k < pop else pop
     mask = _gen_mask(<uint64_t> (1.2 * k))
     set_size = 1 + mask
@@ -1298,7 +1298,7 @@ def reveal_companies(object rng, shells, int64_t owner, int64_t leads, double sh
             idx[j] = idx[i]
             idx[i] = temp
     finally:
-        unlock()
+        release_lock(unlock)
     for i in range(k):
         known[hidden[idx[i]]] = True
     return k
@@ -1322,5 +1322,5 @@ def reorganising(object rng, nets, double rate):
             if alive[i] and fragmented[i] and u < rate:
                 due.append(i)
     finally:
-        unlock()
+        release_lock(unlock)
     return due

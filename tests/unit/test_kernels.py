@@ -3,6 +3,8 @@ numbers, and the random generator left in the same state, so a run is the same w
 
 import copy
 import math
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
@@ -677,6 +679,29 @@ def test_the_lock_is_released_when_a_kernel_refuses_inside_it():
     other.start()
     other.join()
     assert free == [True]
+
+
+def test_a_single_threaded_process_draws_without_the_lock_and_the_same_numbers():
+    """With no other Python thread the kernels take no lock (``generator_lock``); with one, they do. A
+    short run gives the same frame either way, each in a fresh process."""
+    script = """
+import sys, threading, hashlib
+from sim import Params, run, _kernels
+stop = threading.Event()
+if sys.argv[1] == "thread":
+    threading.Thread(target=stop.wait).start()
+print(_kernels.single_threaded(), hashlib.sha256(run(Params(), 3, weeks=30).to_numpy().tobytes()).hexdigest())
+stop.set()
+"""
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script, kind], capture_output=True, text=True, check=True
+        ).stdout
+        for kind in ("alone", "thread")
+    ]
+    (alone, digest_alone), (with_thread, digest_thread) = (o.split() for o in outputs)
+    assert (alone, with_thread) == ("True", "False")
+    assert digest_alone == digest_thread
 
 
 def test_threads_drawing_from_one_generator_take_turns():
