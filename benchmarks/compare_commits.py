@@ -10,8 +10,10 @@ seconds per run of each commit, and the ratio B / A. Process CPU time is reporte
 per commit runs ``--seeds`` runs, one more only imports, and the difference divided by the runs is the
 instructions of a run. The count does not depend on what else the machine is doing, but it is not exact:
 the same commit counted in separate processes differed by up to 2 % (0.813, 0.825 and 0.831 G for a
-104 + 100-week run, 2026-11-29, also with ``PYTHONHASHSEED`` fixed), so it settles differences of a few
-percent that timings on a shared machine cannot (about 60x slower than a run; needs valgrind).
+104 + 100-week run, 2026-11-29, also with ``PYTHONHASHSEED`` fixed); OpenBLAS's spinning threads alone
+moved one count by 5 % until the counted processes kept them to one (:data:`ONE_THREAD`, 2026-11-30). It
+settles differences of a few percent that timings on a shared machine cannot (about 60x slower than a run;
+needs valgrind).
 
     python benchmarks/compare_commits.py 17c7bec HEAD            # before/after the performance work
     python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7
@@ -104,11 +106,18 @@ for seed in range(1, {runs} + 1):
 """
 
 
+#: Threads of the maths libraries kept to one while counting: scipy's OpenBLAS starts a pool at import whose
+#: threads spin for a while, and callgrind counts their instructions in whichever process spins longest (an
+#: import-only process too), which moved a run's count by 5 % (0.596 against 0.628 G, 2026-11-30).
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
 def instructions(path: Path, runs: int, overrides: dict[str, object], out: Path) -> int:
     """Instructions executed by a fresh process doing ``runs`` runs with ``path``'s ``sim`` (callgrind)."""
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
     command += _script(path, overrides, COUNTED, runs=runs)
-    done = subprocess.run(command, capture_output=True, text=True, env=_env(path), cwd=path)
+    env = {**_env(path), **ONE_THREAD}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=path)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"callgrind failed for {path}:\n{done.stderr[-2000:]}")
