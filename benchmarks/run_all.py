@@ -49,7 +49,7 @@ from bench_model import LATENCY_STRETCH, LATENCY_TARGET, one_core, paired, singl
 from sim import Params, run
 from sim.model import ScamEnforcementModel
 from sim.observe import REPORTERS, summarize
-from sim.run import _collector_paused
+from sim.run import _collector_paused, _free
 
 WORKERS = 2
 SCALES = (1, 4, 16)
@@ -166,6 +166,7 @@ def _phase_timed_run(params: Params, seed: int, totals: dict[str, float]) -> flo
             for reporter in reporters:
                 reporter(model)
             totals["reporters"] += time.perf_counter() - mark
+        _free(model)  # as sim.run frees it
     return time.perf_counter() - start
 
 
