@@ -38,6 +38,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +157,8 @@ def _phase_timed_run(params: Params, seed: int, totals: dict[str, float]) -> flo
         for name in PHASES:
             setattr(model, name, _timed_phase(getattr(model, name), totals, name))
         tf, partner = model.task_force, model.partner
-        tf.update_staff = _timed_phase(tf.update_staff, totals, "task force staff")
-        partner.update_trust = _timed_phase(partner.update_trust, totals, "partner trust")
+        setattr(tf, "update_staff", _timed_phase(tf.update_staff, totals, "task force staff"))  # noqa: B010
+        setattr(partner, "update_trust", _timed_phase(partner.update_trust, totals, "partner trust"))  # noqa: B010
         for _ in range(params.burn_in_weeks):
             model.step()
         for _ in range(params.weeks):
@@ -209,7 +210,7 @@ def bench_scaling(setting: Setting) -> dict[str, Any]:
     seconds = {}
     for scale in SCALES:
         params = scaled_params(scale, setting.scale_weeks)
-        seconds[scale] = statistics.median(timed(lambda p=params: run(p, 1), max(1, setting.repeats // 2)))
+        seconds[scale] = statistics.median(timed(partial(run, params, 1), max(1, setting.repeats // 2)))
     slope = float(np.polyfit(np.log(SCALES), np.log([seconds[s] for s in SCALES]), 1)[0])
     return {"scales": list(SCALES), "seconds": [seconds[s] for s in SCALES], "loglog_slope": slope}
 
@@ -325,7 +326,7 @@ def bench_sweeps(setting: Setting, tmp: Path) -> dict[str, Any]:
     start = time.perf_counter()
     with local_cluster(WORKERS) as address:
         startup["dask"] = time.perf_counter() - start
-        engines = {"local": {"workers": WORKERS}, "dask": {"scheduler": address}}
+        engines: dict[str, dict[str, Any]] = {"local": {"workers": WORKERS}, "dask": {"scheduler": address}}
         for turn, key in enumerate(("local", "dask", "dask", "local")):
             out = tmp / f"{key}-{turn}"
             seconds = sweep_seconds(spec, out, **engines[key])
