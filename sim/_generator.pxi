@@ -8,7 +8,9 @@
 # lock's ``acquire`` and ``release`` are kept and reused while the same generator comes back (checked by
 # identity; the cache holds a reference, so the object cannot be replaced by another at the same address).
 
-from cpython.pystate cimport PyInterpreterState, PyInterpreterState_ThreadHead, PyThreadState, PyThreadState_Next
+from cpython.pystate cimport (
+    PyInterpreterState, PyInterpreterState_ThreadHead, PyThreadState, PyThreadState_Next,
+)
 
 
 cdef extern from "Python.h":
@@ -36,8 +38,8 @@ cdef bint _last_skips = False
 # or 2 (a later major version is not read at all), only where the C compiler has 128-bit integers
 # (numpy's own PCG64 then uses them), and only after :func:`_skipping_verified` has checked, when the
 # module is loaded, that the layout gives the state numpy reports and that skipping leaves every draw and
-# the whole state (the buffered half included) as drawing does. Otherwise every uniform is drawn, as before. Measured (callgrind, 2026-11-30): forgetting took
-# 35,400 machine instructions a call, 14,100 with the skips.
+# the whole state (the buffered half included) as drawing does. Otherwise every uniform is drawn, as before.
+# Measured (callgrind, 2026-11-30): forgetting took 35,400 machine instructions a call, 14,100 with the skips.
 cdef extern from *:
     """
     #include <stdint.h>
