@@ -24,7 +24,7 @@ import numpy as np
 cimport numpy as cnp
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 from libc.stdint cimport int64_t
-from libc.string cimport memmove, memset
+from libc.string cimport memcpy, memmove, memset
 
 from sim._numpy_like cimport new_array
 
@@ -45,7 +45,7 @@ def add(table, Py_ssize_t n, dict values):
     if n < 0:
         raise ValueError(f"add: the number of rows must be >= 0, got {n}")
     end = start + n
-    _reserve(table, attributes, end)
+    _reserve(attributes, end)
     cdef dict buffers = attributes["_buffers"]
     try:
         for name, value in values.items():
@@ -62,9 +62,9 @@ def add(table, Py_ssize_t n, dict values):
     return slots
 
 
-cdef int _reserve(object table, dict attributes, Py_ssize_t rows) except -1:
-    """Copy the columns of ``table`` that were replaced whole back into their buffers, then grow every
-    buffer (doubling its capacity) to hold ``rows`` rows."""
+cdef int _reserve(dict attributes, Py_ssize_t rows) except -1:
+    """Copy the columns of a table (its ``attributes``) that were replaced whole back into their buffers,
+    then grow every buffer (doubling its capacity) to hold ``rows`` rows."""
     cdef dict buffers = attributes["_buffers"]
     cdef Py_ssize_t size = attributes["_size"], capacity = attributes["_capacity"]
     for name, buffer in buffers.items():
@@ -122,61 +122,47 @@ cdef int _write(object buffer, Py_ssize_t start, Py_ssize_t n, object value) exc
     """Store ``value`` in rows ``start:start + n`` of ``buffer`` as numpy's ``buffer[start:start + n] =
     value`` stores it (copied directly for the kinds of value in the module's docstring)."""
     cdef cnp.ndarray array = <cnp.ndarray> buffer
-    cdef int typenum = cnp.PyArray_TYPE(array), overflow = 0
+    cdef int typenum = cnp.PyArray_TYPE(array)
     cdef char* data = <char*> cnp.PyArray_DATA(array)
     cdef Py_ssize_t i, itemsize = cnp.PyArray_ITEMSIZE(array)
-    cdef long long whole
-    cdef double real
-    cdef cnp.npy_bool flag
     kind = type(value)
-    if kind is float and typenum == cnp.NPY_DOUBLE:
-        real = value
-        for i in range(n):
-            (<double*> data)[start + i] = real
+    if n > 0 and _store(data, typenum, start, value):  # one Python number, then copied to the other rows
+        for i in range(start + 1, start + n):
+            memcpy(data + i * itemsize, data + start * itemsize, itemsize)
         return 0
-    if kind is int and cnp.PyArray_EquivTypenums(typenum, cnp.NPY_INT64):
-        whole = PyLong_AsLongLongAndOverflow(value, &overflow)
-        if not overflow:
-            for i in range(n):
-                (<int64_t*> data)[start + i] = whole
-            return 0
-    elif kind is bool and typenum == cnp.NPY_BOOL:
-        flag = value is True
-        for i in range(n):
-            (<cnp.npy_bool*> data)[start + i] = flag
-        return 0
-    elif _copyable(value, array, n):
+    if _copyable(value, array, n):
         memmove(data + start * itemsize, cnp.PyArray_DATA(<cnp.ndarray> value), n * itemsize)
         return 0
-    elif kind is list and len(<list> value) == n and _write_list(data, typenum, start, <list> value):
-        return 0
+    if kind is list and len(<list> value) == n:
+        for i in range(n):
+            if not _store(data, typenum, start + i, (<list> value)[i]):
+                break  # written by numpy below, all of it
+        else:
+            return 0
     buffer[start:start + n] = value
     return 0
 
 
-cdef bint _write_list(char* data, int typenum, Py_ssize_t start, list items) except -1:
-    """Store a list of Python ``int`` (int64 column, within int64's range), ``float`` (float64 column) or
-    ``bool`` (bool column) at row ``start`` on, and return True; return False, having written part of it
-    perhaps, at the first item of another kind (the caller then writes all of them with numpy)."""
-    cdef Py_ssize_t i
+cdef bint _store(char* data, int typenum, Py_ssize_t row, object value) except -1:
+    """Store ``value`` at ``row`` and return True if it is a Python number of its column's kind: a
+    ``float`` for float64, an ``int`` within int64's range for int64, a ``bool`` for bool (what numpy's
+    assignment stores for it); otherwise store nothing and return False."""
     cdef int overflow = 0
     cdef long long whole
-    cdef bint int64 = cnp.PyArray_EquivTypenums(typenum, cnp.NPY_INT64)
-    for i in range(len(items)):
-        item = items[i]
-        kind = type(item)
-        if int64 and kind is int:
-            whole = PyLong_AsLongLongAndOverflow(item, &overflow)
-            if overflow:
-                return False
-            (<int64_t*> data)[start + i] = whole
-        elif typenum == cnp.NPY_DOUBLE and kind is float:
-            (<double*> data)[start + i] = <double> item
-        elif typenum == cnp.NPY_BOOL and kind is bool:
-            (<cnp.npy_bool*> data)[start + i] = item is True
-        else:
+    kind = type(value)
+    if kind is float and typenum == cnp.NPY_DOUBLE:
+        (<double*> data)[row] = <double> value
+        return True
+    if kind is int and cnp.PyArray_EquivTypenums(typenum, cnp.NPY_INT64):
+        whole = PyLong_AsLongLongAndOverflow(value, &overflow)
+        if overflow:
             return False
-    return True
+        (<int64_t*> data)[row] = whole
+        return True
+    if kind is bool and typenum == cnp.NPY_BOOL:
+        (<cnp.npy_bool*> data)[row] = value is True
+        return True
+    return False
 
 
 cdef bint _copyable(object value, cnp.ndarray buffer, Py_ssize_t n):
