@@ -52,6 +52,7 @@ from sim._numpy_like cimport (
 cnp.import_array()
 
 include "_generator.pxi"
+include "_pcg64_skip.pxi"
 
 #: :data:`sim.rules.EFFICIENCY_CAP`, the cap on the graph-efficiency ratio in :func:`operate`.
 cdef double EFFICIENCY_CAP = _rules.EFFICIENCY_CAP

@@ -327,8 +327,8 @@ def test_forget_and_intelligence(index, seed, decay):
 
 
 def test_draws_are_skipped_on_this_platform():
-    """forget passes over the unknown members' draws on numpy's PCG64 (sim/_generator.pxi), which the
-    kernels checked when they were loaded; the tests above and below then check it against numpy."""
+    """forget passes over the unknown members' draws on numpy's PCG64 (sim/_pcg64_skip.pxi), which the
+    module checked when it was loaded; the tests above and below then check it against numpy."""
     assert _weekly.PCG64_SKIPS
 
 
