@@ -161,12 +161,19 @@ class InterruptAfter:
         return sweep_fakes.fake_run(params, seed, weeks)
 
 
-def test_interrupted_sweep_resumes_without_loss_or_duplicates(write_spec, tmp_path: Path) -> None:
+def interrupt_a_sweep(write_spec, tmp_path: Path, run_fn: InterruptAfter) -> tuple[Path, Path, Path]:
+    """A 30-run sweep run whole into ``ref``, and into ``out`` in tasks of two runs with ``run_fn`` until
+    Ctrl-C stops it; returns the spec and the two folders."""
     spec = write_spec(TINY.format(keep='"weekly"').replace("replications = 2", "replications = 10"))
     reference, out = tmp_path / "ref", tmp_path / "out"
     run_sweep(spec, reference, workers=1, **FAKE)
     with pytest.raises(KeyboardInterrupt):
-        run_sweep(spec, out, workers=1, batch_size=2, **{**FAKE, "run_fn": InterruptAfter(13)})
+        run_sweep(spec, out, workers=1, batch_size=2, **{**FAKE, "run_fn": run_fn})
+    return spec, reference, out
+
+
+def test_interrupted_sweep_resumes_without_loss_or_duplicates(write_spec, tmp_path: Path) -> None:
+    spec, reference, out = interrupt_a_sweep(write_spec, tmp_path, InterruptAfter(13))
     partial = load(out)
     assert len(partial.runs) == 12 and partial.manifest["sessions"][-1]["status"] == "interrupted"
     result = run_sweep(spec, out, workers=1, **FAKE)
@@ -208,11 +215,7 @@ def ctrl_c_raises() -> Iterator[None]:
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the finaliser's Ctrl-C
 @pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_swallowed_by_a_finaliser_still_stops_the_sweep(write_spec, tmp_path: Path) -> None:
-    spec = write_spec(TINY.format(keep='"weekly"').replace("replications = 2", "replications = 10"))
-    reference, out = tmp_path / "ref", tmp_path / "out"
-    run_sweep(spec, reference, workers=1, **FAKE)
-    with pytest.raises(KeyboardInterrupt):
-        run_sweep(spec, out, workers=1, batch_size=2, **{**FAKE, "run_fn": CtrlCInFinaliserAfter(13)})
+    spec, reference, out = interrupt_a_sweep(write_spec, tmp_path, CtrlCInFinaliserAfter(13))
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the driver's handler is gone
     partial = load(out)  # the batch that was running when Ctrl-C came is kept, nothing after it
     assert len(partial.runs) == 14 and partial.manifest["sessions"][-1]["status"] == "interrupted"
