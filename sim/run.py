@@ -35,14 +35,22 @@ def run(params: Params | None = None, seed: int = 0, weeks: int | None = None) -
 
 
 def _simulate(params: Params, seed: int, weeks: int) -> np.ndarray:
-    """Burn-in, then ``weeks`` weeks with one row of :data:`REPORTERS` values after each."""
+    """Burn-in, then ``weeks`` weeks with one row of :data:`REPORTERS` values after each.
+
+    Each week is :meth:`ScamEnforcementModel.step` called directly. ``model.step()`` would run the same
+    method through Mesa's event list (pop the step event, execute it, schedule the next one, set the
+    observable ``model.time``): about 9 microseconds a week, 5 % of a default run (measured 2026-11-30),
+    for a schedule that holds nothing else, since the model schedules no events. This model is private
+    to the run, so nothing can subscribe to its time; Mesa's ``model.steps`` and ``model.time`` stay 0.
+    """
     model = ScamEnforcementModel(params, seed)
+    week = ScamEnforcementModel.step  # the week itself, without Mesa's event list
     for _ in range(params.burn_in_weeks):
-        model.step()
+        week(model)
     reporters = list(REPORTERS.values())
     rows = []
     for _ in range(weeks):
-        model.step()
+        week(model)
         rows.append([r(model) for r in reporters])
     _free(model)
     values = itertools.chain.from_iterable(rows)  # one pass by numpy, quicker than np.array of the lists
