@@ -7,6 +7,8 @@ import statistics
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
@@ -70,7 +72,7 @@ def test_phase_shares_cover_the_whole_run():
     assert sum(shares) == pytest.approx(1.0)
     for name in (*run_all.PHASES, "reporters"):
         assert ph["phases"][name]["seconds"] > 0, f"{name} was not timed"
-    # "other" (building the world, Mesa's step machinery) is the remainder: the phases timed must be most
+    # "other" (building the world, the week counter) is the remainder: the phases timed must be most
     # of the run (about 90 % here), or the wrappers missed a phase
     assert 0 <= ph["phases"]["other"]["share"] < 0.35
 
@@ -176,3 +178,18 @@ def test_paired_times_alternate_after_one_warm_up_each():
     first, second = paired(lambda: calls.append("a"), lambda: calls.append("b"), 3)
     assert calls == ["a", "b"] * 4  # a warm-up of each, then three timed pairs in alternation
     assert len(first) == len(second) == 3 and all(t >= 0 for t in first + second)
+
+
+def test_worker_growth_tells_a_leak_from_a_step():
+    """A leak raises a worker's peak all through the sweep; a one-off step only early on."""
+    n = 400
+    leak = pd.DataFrame(
+        {"worker_pid": 1.0, "finished": np.arange(n), "worker_peak_rss_mb": 100 + 0.01 * np.arange(n)}
+    )
+    step = leak.assign(worker_pid=2.0, worker_peak_rss_mb=np.where(np.arange(n) < 100, 100.0, 101.5))
+    peak, growth, late = run_all.worker_growth(leak)
+    assert peak == pytest.approx(103.99) and growth == pytest.approx(0.01) and late == pytest.approx(0.01)
+    peak, growth, late = run_all.worker_growth(step)
+    assert peak == 101.5 and growth == pytest.approx(1.5 / (n - 11)) and late == 0.0
+    _, growth, late = run_all.worker_growth(pd.concat([leak, step]))  # the largest of the workers'
+    assert growth == pytest.approx(0.01) and late == pytest.approx(0.01)
