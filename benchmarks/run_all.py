@@ -50,7 +50,7 @@ from bench_model import LATENCY_STRETCH, LATENCY_TARGET, one_core, paired, singl
 from sim import Params, run
 from sim.model import ScamEnforcementModel
 from sim.observe import REPORTERS, summarize
-from sim.run import _collector_paused, _free
+from sim.run import _collector_paused, _free, _weeks
 
 WORKERS = 2
 SCALES = (1, 4, 16)
@@ -159,11 +159,7 @@ def _phase_timed_run(params: Params, seed: int, totals: dict[str, float]) -> flo
         tf, partner = model.task_force, model.partner
         setattr(tf, "update_staff", _timed_phase(tf.update_staff, totals, "task force staff"))  # noqa: B010
         setattr(partner, "update_trust", _timed_phase(partner.update_trust, totals, "partner trust"))  # noqa: B010
-        week = ScamEnforcementModel.step  # as sim.run steps it, without Mesa's event list
-        for _ in range(params.burn_in_weeks):
-            week(model)
-        for _ in range(params.weeks):
-            week(model)
+        for _ in _weeks(model, params.burn_in_weeks, params.weeks):  # as sim.run steps it
             mark = time.perf_counter()
             for reporter in reporters:
                 reporter(model)

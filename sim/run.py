@@ -35,26 +35,31 @@ def run(params: Params | None = None, seed: int = 0, weeks: int | None = None) -
 
 
 def _simulate(params: Params, seed: int, weeks: int) -> np.ndarray:
-    """Burn-in, then ``weeks`` weeks with one row of :data:`REPORTERS` values after each.
+    """Burn-in, then ``weeks`` weeks with one row of :data:`REPORTERS` values after each."""
+    model = ScamEnforcementModel(params, seed)
+    reporters = list(REPORTERS.values())
+    rows = [[r(model) for r in reporters] for _ in _weeks(model, params.burn_in_weeks, weeks)]
+    _free(model)
+    values = itertools.chain.from_iterable(rows)  # one pass by numpy, quicker than np.array of the lists
+    return np.fromiter(values, dtype=np.float64, count=weeks * len(reporters)).reshape(weeks, len(reporters))
+
+
+def _weeks(model: ScamEnforcementModel, burn_in: int, weeks: int) -> Iterator[int]:
+    """Step ``model`` through ``burn_in`` weeks, then through ``weeks`` more, yielding after each of these.
 
     Each week is :meth:`ScamEnforcementModel.step` called directly. ``model.step()`` would run the same
     method through Mesa's event list (pop the step event, execute it, schedule the next one, set the
     observable ``model.time``): about 9 microseconds a week, 5 % of a default run (measured 2026-11-30),
-    for a schedule that holds nothing else, since the model schedules no events. This model is private
-    to the run, so nothing can subscribe to its time; Mesa's ``model.steps`` and ``model.time`` stay 0.
+    for a schedule that holds nothing else, since the model schedules no events. Only for a model private
+    to its caller (``run``'s, the benchmarks'), so nothing can subscribe to its time; Mesa's
+    ``model.steps`` and ``model.time`` stay 0.
     """
-    model = ScamEnforcementModel(params, seed)
     week = ScamEnforcementModel.step  # the week itself, without Mesa's event list
-    for _ in range(params.burn_in_weeks):
+    for _ in range(burn_in):
         week(model)
-    reporters = list(REPORTERS.values())
-    rows = []
-    for _ in range(weeks):
+    for k in range(weeks):
         week(model)
-        rows.append([r(model) for r in reporters])
-    _free(model)
-    values = itertools.chain.from_iterable(rows)  # one pass by numpy, quicker than np.array of the lists
-    return np.fromiter(values, dtype=np.float64, count=weeks * len(reporters)).reshape(weeks, len(reporters))
+        yield k
 
 
 def _free(model: ScamEnforcementModel) -> None:
