@@ -39,6 +39,27 @@ cdef inline bitgen_t* generator_bits(object rng) except NULL:
     return _last_bits
 
 
+cdef object _unshared = None  # a generator no other thread can reach (see set_unshared)
+
+
+def set_unshared(object rng, bint unshared):
+    """Declare the numpy ``Generator`` ``rng`` reachable from no other thread (``unshared`` True), so that
+    :func:`generator_lock` draws from it without its lock even when other threads exist, or end that
+    (``unshared`` False; only if ``rng`` is still the one declared). One generator at a time: declaring
+    another ends the first one's exemption, which is safe (its draws take the lock again). For a
+    generator created and used inside one call, such as a run's own (``sim.run``)."""
+    global _unshared
+    if unshared:
+        _unshared = rng
+    elif _unshared is rng:
+        _unshared = None
+
+
+def unshared():
+    """The generator declared by :func:`set_unshared`, or None."""
+    return _unshared
+
+
 cdef inline bint _alone() noexcept:
     """This interpreter has no Python thread but the caller's (its list of thread states has one entry)."""
     cdef PyThreadState* first = PyInterpreterState_ThreadHead(PyInterpreterState_Get())
@@ -46,24 +67,27 @@ cdef inline bint _alone() noexcept:
 
 
 def single_threaded():
-    """Whether the kernels now draw without taking the generator's lock (see :func:`generator_lock`)."""
+    """Whether the process has no Python thread but this one, so that the kernels draw from any generator
+    without taking its lock (see :func:`generator_lock`; an unshared one is drawn without it anyway)."""
     return _alone()
 
 
 cdef inline object generator_lock(object rng):
     """Acquire the lock of ``rng``'s bit generator and return the function that releases it (pass it to
     :func:`release_lock` in a ``finally``): ``with rng.bit_generator.lock:`` without the context manager's
-    protocol. When the interpreter has no other Python thread, no lock is taken and None is returned.
+    protocol. When the interpreter has no other Python thread, or ``rng`` is declared unshared
+    (:func:`set_unshared`), no lock is taken and None is returned.
 
     numpy holds the lock while it draws so that threads sharing a generator take turns; it matters only
     when another thread could draw at the same time, and the kernels keep the GIL from the lock to its
     release, so with no other thread nobody can. Taking it costs more than most single draws: ``acquire``
     parses its optional arguments on every call (about 1,400 machine instructions with the release,
     against about 50 for counting the threads), and the kernels take it some 21,000 times a run. A worker
-    of a process pool is single-threaded; a Dask worker, a Jupyter kernel or a test runner with threads
-    takes the lock, with the same draws."""
+    of a process pool is single-threaded; in a Dask worker, a Jupyter kernel or a test runner with
+    threads, a run's own generator is declared unshared, and any other generator takes the lock, with the
+    same draws either way."""
     _remember(rng)
-    if _alone():
+    if rng is _unshared or _alone():
         return None
     acquire, release = _last_acquire, _last_release  # this generator's, whatever another thread caches next
     acquire()

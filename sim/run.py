@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
+from sim import _kernels, _weekly
 from sim.model import ScamEnforcementModel
 from sim.observe import REPORTERS
 from sim.params import Params
@@ -47,19 +48,41 @@ def _simulate(params: Params, seed: int, weeks: int) -> np.ndarray:
 def _weeks(model: ScamEnforcementModel, burn_in: int, weeks: int) -> Iterator[int]:
     """Step ``model`` through ``burn_in`` weeks, then through ``weeks`` more, yielding after each of these.
 
-    Each week is :meth:`ScamEnforcementModel.step` called directly. ``model.step()`` would run the same
-    method through Mesa's event list (pop the step event, execute it, schedule the next one, set the
-    observable ``model.time``): about 9 microseconds a week, 5 % of a default run (measured 2026-11-30),
-    for a schedule that holds nothing else, since the model schedules no events. Only for a model private
-    to its caller (``run``'s, the benchmarks'), so nothing can subscribe to its time; Mesa's
-    ``model.steps`` and ``model.time`` stay 0.
+    Only for a model private to its caller (``run``'s, the benchmarks'), which nothing else can reach:
+
+    - each week is :meth:`ScamEnforcementModel.step` called directly. ``model.step()`` would run the same
+      method through Mesa's event list (pop the step event, execute it, schedule the next one, set the
+      observable ``model.time``): about 9 microseconds a week, 5 % of a default run (measured
+      2026-11-30), for a schedule that holds nothing else, since the model schedules no events. Nothing
+      can subscribe to this model's time; Mesa's ``model.steps`` and ``model.time`` stay 0;
+    - the model's generator is declared unshared (:func:`_unshared`) while it steps.
     """
     week = ScamEnforcementModel.step  # the week itself, without Mesa's event list
-    for _ in range(burn_in):
-        week(model)
-    for k in range(weeks):
-        week(model)
-        yield k
+    with _unshared(model.rng):
+        for _ in range(burn_in):
+            week(model)
+        for k in range(weeks):
+            week(model)
+            yield k
+
+
+@contextmanager
+def _unshared(rng: np.random.Generator) -> Iterator[None]:
+    """Let the compiled kernels draw from ``rng`` without taking its lock, as long as this lasts.
+
+    numpy's lock lets threads that share a generator take turns; a run's generator is made by its model
+    and reached by no other thread. The kernels skip the lock anyway when the process has one thread
+    (a process-pool worker); with threads (a Dask worker runs its tasks in a thread beside its event loop,
+    a Jupyter kernel has several) they took it some 21,000 times a run, about 5 % of the run's time
+    (median of 12 runs with and without an idle second thread, pinned, 2026-11-30: 1.052). The draws are
+    the same either way."""
+    for module in (_kernels, _weekly):
+        module.set_unshared(rng, True)
+    try:
+        yield
+    finally:
+        for module in (_kernels, _weekly):
+            module.set_unshared(rng, False)
 
 
 def _free(model: ScamEnforcementModel) -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import _kernels, rules
+from sim import _kernels, _weekly, rules
 from tests.properties.test_graph_measures import graphs
 
 
@@ -702,6 +702,85 @@ stop.set()
     (alone, digest_alone), (with_thread, digest_thread) = (o.split() for o in outputs)
     assert (alone, with_thread) == ("True", "False")
     assert digest_alone == digest_thread
+
+
+@pytest.mark.parametrize("module", [_kernels, _weekly])
+def test_an_unshared_generator_is_drawn_from_without_its_lock(module):
+    """With another thread holding a generator's lock, a kernel's draw waits for it; once the generator is
+    declared unshared (``set_unshared``) it draws at once, the same number, until the declaration ends."""
+    import threading
+
+    rng, twin = np.random.default_rng(5), np.random.default_rng(5)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with rng.bit_generator.lock:
+            held.set()
+            release.wait(30)
+
+    drawn: list[float] = []
+
+    def draw() -> None:
+        drawn.append(_kernels.uniform(rng))
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(30)
+    try:
+        waiting = threading.Thread(target=draw)
+        waiting.start()
+        waiting.join(0.3)
+        assert waiting.is_alive() and not drawn  # shared: the draw waits for the lock
+        release.set()
+        waiting.join(30)
+        assert drawn == [twin.random()]
+        holder.join(30)
+        release.clear()
+        held.clear()
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert held.wait(30)
+        module.set_unshared(rng, True)
+        assert module.unshared() is rng
+        other = np.random.default_rng(0)
+        module.set_unshared(other, False)  # not the one declared: nothing changes
+        assert module.unshared() is rng
+        got: list[object] = []
+
+        def draw_unshared() -> None:
+            if module is _kernels:
+                got.append(_kernels.uniform(rng))
+            else:
+                got.append(_weekly.recruiter_draws(rng, 3, 2.0))  # gamma and beta draws of three recruiters
+
+        quick = threading.Thread(target=draw_unshared)
+        quick.start()
+        quick.join(10)
+        assert not quick.is_alive(), "the unshared generator's draw waited for its lock"
+        if module is _kernels:
+            assert got == [twin.random()]
+        else:
+            expected = _weekly.recruiter_draws(twin, 3, 2.0)
+            assert all(np.array_equal(a, b) for a, b in zip(got[0], expected, strict=True))
+        module.set_unshared(rng, False)
+        assert module.unshared() is None
+    finally:
+        module.set_unshared(rng, False)
+        release.set()
+        holder.join(30)
+
+
+def test_a_run_declares_its_generator_unshared_while_it_steps(small_params):
+    """``run``'s weeks draw from the model's own generator without its lock (sim.run._unshared), and the
+    declaration ends with them."""
+    from sim.model import ScamEnforcementModel
+    from sim.run import _weeks
+
+    model = ScamEnforcementModel(small_params(), 1)
+    assert _kernels.unshared() is None and _weekly.unshared() is None
+    for _ in _weeks(model, 2, 3):
+        assert _kernels.unshared() is model.rng and _weekly.unshared() is model.rng
+    assert _kernels.unshared() is None and _weekly.unshared() is None
 
 
 def test_threads_drawing_from_one_generator_take_turns():
