@@ -125,6 +125,16 @@ def _dask(scheduler: str | None, n_local: int | None) -> Iterator[ExecutorChoice
         yield ExecutorChoice(client.get_executor(), slots, info)
 
 
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+"""Dask settings of the clusters :func:`local_cluster` starts (see there); a cluster given by its
+scheduler's address keeps its own."""
+
+
 @contextlib.contextmanager
 def local_cluster(n_workers: int | None) -> Iterator[str]:
     """A Dask LocalCluster of single-threaded worker processes, as ``dask_local`` starts one for a sweep;
@@ -133,13 +143,21 @@ def local_cluster(n_workers: int | None) -> Iterator[str]:
     The cluster has no dashboard, so its workers' statistical profiler (a thread sampling the running
     task's stack every 10 ms, for the dashboard's profile page) is switched off: it took about 5% of the
     workers' CPU time from the runs (measured 2026-11-29, 24 runs in turns with and without it).
+
+    Its periodic housekeeping is slowed down (:data:`LOCAL_CLUSTER_CONFIG`), since on a laptop the
+    cluster shares the cores with the runs: an idle cluster of two workers took 64 ms of CPU a second in
+    the scheduler's process and 24 in each worker with Dask's defaults, and 9 and 4 with these settings
+    (measured over 8 s, 2026-11-30). Most of it was the event-loop watchdog's tick every 20 ms, which only
+    warns of a blocked loop (its warnings are below the cluster's ERROR log level); then the system
+    monitor (every 500 ms; its figures are for the dashboard) and the memory monitor (every 100 ms; now
+    every second, so a worker over its memory limit is paused or restarted within a second).
     """
     import dask
     from dask.distributed import LocalCluster
 
     if n_workers is not None and n_workers < 1:
         raise ExecutorError(f"--dask-local: expected a positive number of workers, got {n_workers}")
-    with dask.config.set({"distributed.worker.profile.enabled": False}):  # the nannies pass it on
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the nannies pass it on to their workers
         cluster = LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,

@@ -82,7 +82,8 @@ def test_dask_local_cluster_option(sequential: tuple[Path, Path], tmp_path: Path
 
 
 def test_dask_local_cluster_workers_run_without_the_profiler() -> None:
-    """The --dask-local cluster has no dashboard, so its workers do not sample their tasks' stacks."""
+    """The --dask-local cluster has no dashboard, so its workers do not sample their tasks' stacks, and its
+    housekeeping runs seldom (``LOCAL_CLUSTER_CONFIG``), in the scheduler and in the workers alike."""
     import dask
     from dask.distributed import Client
 
@@ -91,9 +92,19 @@ def test_dask_local_cluster_workers_run_without_the_profiler() -> None:
     with local_cluster(1) as address, Client(address) as client:
         enabled = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
         callbacks = client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+        periods = client.run(
+            lambda dask_worker: {k: c.callback_time for k, c in dask_worker.periodic_callbacks.items()}
+        )
+        scheduler = client.run_on_scheduler(
+            lambda dask_scheduler: {k: c.callback_time for k, c in dask_scheduler.periodic_callbacks.items()}
+        )
     assert list(enabled.values()) == [False]
     assert not any("profile" in name for names in callbacks.values() for name in names)
+    for every in (*periods.values(), scheduler):
+        assert every["tick"] == 1000 and every["monitor"] == 5000  # ms, against 20 and 500 by default
+    assert all(every["memory_monitor"] == 1000 for every in periods.values())
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the caller's config is untouched
+    assert dask.config.get("distributed.admin.tick.interval") == "20ms"
 
 
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(tiny_spec: Path, tmp_path: Path) -> None:
