@@ -411,9 +411,9 @@ def worker_growth(runs: pd.DataFrame, settle: int = 10) -> tuple[float, float, f
     runs, and the largest over the second half of a worker's runs (MB/run; 0 when memory is flat in the
     number of runs).
 
-    A leak grows the peak in every part of a sweep; a one-off step (the allocator keeping a larger heap
-    after some hundred runs, 1.5 MB at about run 220 in both workers on 2026-11-30) shows in the first
-    figure, spread over the sweep, but not in the second half's."""
+    A leak grows the peak in every part of a sweep; a one-off step early on (1.5 MB at about run 220 in
+    both workers on 2026-11-30, of a cause not established) shows in the first figure, spread over the
+    sweep, but not in the second half's."""
     growth, late = [], []
     for _, rows in runs.sort_values("finished").groupby("worker_pid"):
         peaks = rows["worker_peak_rss_mb"].to_numpy()
